@@ -1,0 +1,69 @@
+/**
+ * Where credentials and the endpoint come from. In the provider process: stack config passed to the
+ * dynamic provider's `configure()` (`barrack:apiKey` — set it with `--secret` — `barrack:endpoint`,
+ * `barrack:authScheme`), else the environment (`BARRACK_API_KEY`, `BARRACK_API_URL`,
+ * `BARRACK_AUTH_SCHEME`). Nothing here is ever captured into the serialized provider or state.
+ */
+import { BarrackClient } from "./client";
+import { DEFAULT_BASE_URL } from "./contract";
+
+export type AuthScheme = "bearer" | "x-api-key";
+
+export interface ProviderSettings {
+  apiKey?: string;
+  endpoint?: string;
+  authScheme?: string;
+}
+
+/** Stack config keys, namespaced as Pulumi passes them to `configure()`. */
+export const CONFIG_KEYS = {
+  apiKey: "barrack:apiKey",
+  endpoint: "barrack:endpoint",
+  authScheme: "barrack:authScheme",
+} as const;
+
+let configured: ProviderSettings = {};
+let cached: { fingerprint: string; client: BarrackClient } | undefined;
+
+/** Records stack config from `configure()`; blank values fall back to the environment. */
+export function setProviderSettings(settings: ProviderSettings): void {
+  configured = {
+    apiKey: nonBlank(settings.apiKey),
+    endpoint: nonBlank(settings.endpoint),
+    authScheme: nonBlank(settings.authScheme),
+  };
+}
+
+export function resolveSettings(overrides: ProviderSettings = {}): { apiKey: string; baseUrl: string; authScheme: AuthScheme } {
+  const apiKey = nonBlank(overrides.apiKey) ?? configured.apiKey ?? nonBlank(process.env.BARRACK_API_KEY);
+  if (!apiKey) {
+    throw new Error(
+      "No Barrack API key: set it with `pulumi config set barrack:apiKey --secret <key>` or the BARRACK_API_KEY environment variable",
+    );
+  }
+  const baseUrl = nonBlank(overrides.endpoint) ?? configured.endpoint ?? nonBlank(process.env.BARRACK_API_URL) ?? DEFAULT_BASE_URL;
+  const scheme = nonBlank(overrides.authScheme) ?? configured.authScheme ?? nonBlank(process.env.BARRACK_AUTH_SCHEME) ?? "bearer";
+  if (scheme !== "bearer" && scheme !== "x-api-key") {
+    throw new Error(`barrack:authScheme must be "bearer" or "x-api-key", not "${scheme}"`);
+  }
+  return { apiKey, baseUrl, authScheme: scheme };
+}
+
+/** One client per process and settings: every resource of a `pulumi up` shares it (and its limiter). */
+export function sharedClient(overrides: ProviderSettings = {}): BarrackClient {
+  const settings = resolveSettings(overrides);
+  const fingerprint = `${settings.baseUrl}\u0000${settings.authScheme}\u0000${settings.apiKey}`;
+  if (!cached || cached.fingerprint !== fingerprint) {
+    cached = { fingerprint, client: new BarrackClient({ ...settings, userAgent: "pulumi-barrack" }) };
+  }
+  return cached.client;
+}
+
+/** True when credentials are available (preview-time lookups are skipped without them). */
+export function hasCredentials(): boolean {
+  return Boolean(configured.apiKey ?? nonBlank(process.env.BARRACK_API_KEY));
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value : undefined;
+}

@@ -1,0 +1,114 @@
+/**
+ * The platform's documented rules (barrack-api.md §4): which region is which tier, what each tier can
+ * do, volume size ranges, name rules. The resource providers check them at preview (so bad input fails
+ * before any API call) and the emulator enforces them, both from here.
+ */
+import { REGIONS, Region, Tier, VolumeType } from "./contract";
+
+/** CONFIRMED (DOC-VOL §4.3). */
+export const REGION_TIER: Record<Region, Tier> = {
+  "CANADA-1": "legacy",
+  "FINLAND-1": "advanced",
+  "FINLAND-2": "advanced",
+  "FINLAND-3": "advanced",
+  "ICELAND-1": "advanced",
+};
+
+export interface TierCapabilities {
+  volumeTypes: readonly VolumeType[];
+  bootableVolumes: boolean;
+  /** Volume clone and resize. */
+  volumeCloneResize: boolean;
+  snapshots: boolean;
+}
+
+/** CONFIRMED (DOC-VOL), snapshots legacy-only CONFIRMED (P-PRICE description). */
+export const TIER_CAPABILITIES: Record<Tier, TierCapabilities> = {
+  legacy: { volumeTypes: ["SSD"], bootableVolumes: true, volumeCloneResize: false, snapshots: true },
+  advanced: { volumeTypes: ["NVMe", "HDD"], bootableVolumes: false, volumeCloneResize: true, snapshots: false },
+};
+
+export function tierOf(region: Region): Tier {
+  return REGION_TIER[region];
+}
+export function capabilitiesOf(region: Region): TierCapabilities {
+  return TIER_CAPABILITIES[REGION_TIER[region]];
+}
+export function regionsWhere(predicate: (caps: TierCapabilities) => boolean): Region[] {
+  return REGIONS.filter((r) => predicate(capabilitiesOf(r)));
+}
+
+/** Volume sizes in GB, integers (CONFIRMED DOC-VOL). */
+export const VOLUME_SIZE_GB: Record<VolumeType, { min: number; max: number }> = {
+  SSD: { min: 100, max: 102_400 },
+  NVMe: { min: 100, max: 10_000 },
+  HDD: { min: 100, max: 16_000 },
+};
+
+/** A bootable volume needs an Ubuntu OS image (CONFIRMED DOC-VOL). */
+export const BOOTABLE_IMAGE_PREFIX = "ubuntu";
+
+/** Instance GPU counts (INFERRED GpuCountEnum), each also capped by the model's `max_count`. */
+export const GPU_COUNTS = [1, 2, 4, 8] as const;
+
+/** Size limit of cloud-init and startup scripts (CONFIRMED 16 KB for cloud-init, REPO). */
+export const SCRIPT_MAX_BYTES = 16 * 1024;
+
+/** Minimum balance to deploy, create volumes and snapshots, or restore (CONFIRMED REPO/DOC-VOL). */
+export const MINIMUM_BALANCE = { USD: 1, EUR: 1, INR: 100 } as const;
+
+/** Per-account limits (CONFIRMED REPO). */
+export const LIMITS = { firewallsPerAccount: 25, sshKeysPerRegion: 25, firewallDescriptionChars: 255 } as const;
+
+export interface NameRule {
+  pattern: RegExp;
+  /** What is allowed, in words, for error messages. */
+  allowed: string;
+  /** Where the name must be unique. */
+  uniqueWithin: "account" | "region";
+}
+
+const slug = (min: number, max: number): RegExp =>
+  new RegExp(`^(?=.{${min},${max}}$)[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`);
+const label = (min: number, max: number): RegExp => new RegExp(`^(?=.{${min},${max}}$)(?=.*\\S)[A-Za-z0-9 _.-]+$`);
+
+/** Name rules per resource (volumes CONFIRMED DOC-VOL; instances 2–30 CONFIRMED DOC-RST, charset INFERRED). */
+export const NAME_RULES = {
+  instance: {
+    pattern: slug(2, 30),
+    allowed: "2–30 letters, digits, '-' or '_', not starting or ending with '-' or '_'",
+    uniqueWithin: "account",
+  },
+  volume: {
+    pattern: slug(3, 30),
+    allowed: "3–30 letters, digits, '-' or '_', not starting or ending with '-' or '_' (no spaces)",
+    uniqueWithin: "region",
+  },
+  firewall: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+  snapshot: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+  image: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+  sshKey: {
+    pattern: /^[A-Za-z0-9_.-]{1,50}$/,
+    allowed: "1–50 letters, digits, '_', '-' or '.' (no spaces)",
+    uniqueWithin: "account",
+  },
+  script: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+} as const satisfies Record<string, NameRule>;
+export type NamedKind = keyof typeof NAME_RULES;
+
+/** Accepted OpenSSH public key types (CONFIRMED REPO). */
+export const SSH_KEY_TYPES = [
+  "ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+] as const;
+export const SSH_PUBLIC_KEY_PATTERN = new RegExp(`^(${SSH_KEY_TYPES.join("|")}) [A-Za-z0-9+/]+={0,3}( [^\\r\\n]*)?$`);
+
+/** IPv4/IPv6 CIDR, as firewall and security rules take it. */
+export function isCidr(text: string, ethertype?: "IPv4" | "IPv6"): boolean {
+  const [address, prefix, ...rest] = text.split("/");
+  if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  const bits = Number(prefix);
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address ?? "");
+  if (v4) return ethertype !== "IPv6" && bits <= 32 && v4.slice(1).every((o) => Number(o) <= 255);
+  const v6 = address !== undefined && address.includes(":") && /^[0-9A-Fa-f:.]+$/.test(address) && (address.match(/::/g) ?? []).length <= 1;
+  return Boolean(v6) && ethertype !== "IPv4" && bits <= 128;
+}

@@ -1,0 +1,231 @@
+/** Instance inputs and outputs. */
+import { z } from "zod";
+import { Instance as WireInstance, sameStatus } from "../../contract";
+import { GPU_COUNTS, SCRIPT_MAX_BYTES, capabilitiesOf, regionsWhere } from "../../platform";
+import { CheckFailure, timeoutsSchema } from "../shared/crud";
+import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
+import { hourlyCost, sameValue } from "../shared/values";
+
+export const POWER_STATES = ["running", "stopped", "hibernated"] as const;
+export type PowerState = (typeof POWER_STATES)[number];
+
+/** The inputs naming where the instance boots from; exactly one is set. */
+export const BOOT_SOURCE_KEYS = ["osImageId", "bootVolumeId", "imageId", "snapshotId"] as const;
+export type BootSourceKey = (typeof BOOT_SOURCE_KEYS)[number];
+
+/** Inputs a snapshot restore takes from the snapshot's instance: optional with `snapshotId`, reported as restored. */
+export const SNAPSHOT_INHERITED_KEYS = ["gpuModel", "gpuCount", "sshKeyIds"] as const;
+
+const idSchema = z.string({ error: "must be an id string" }).min(1, { error: "must not be empty" });
+const gpuCountSchema = z
+  .number({ error: `must be one of ${GPU_COUNTS.join(", ")}` })
+  .refine((n) => (GPU_COUNTS as readonly number[]).includes(n), { error: `must be one of ${GPU_COUNTS.join(", ")} GPUs` });
+const cloudInitSchema = z
+  .string({ error: "must be a string (a cloud-config or shell script)" })
+  .refine((text) => Buffer.byteLength(text, "utf8") <= SCRIPT_MAX_BYTES, {
+    error: (issue) => `must be at most ${SCRIPT_MAX_BYTES} bytes (16 KB) of UTF-8, not ${Buffer.byteLength(String(issue.input), "utf8")}`,
+  });
+
+export const instanceArgsSchema = z.strictObject({
+  /** Unique within the account. Defaults to the Pulumi resource name. */
+  name: nameSchema("instance"),
+  region: regionSchema,
+  /** E.g. "H100-SXM5-80GB" (see getGpuStocks()). Optional with `snapshotId`, which inherits it. */
+  gpuModel: z.string({ error: "must be a GPU model name such as H100-SXM5-80GB" }).min(1, { error: "must not be empty" }).optional(),
+  /** Optional with `snapshotId`, which inherits it. */
+  gpuCount: gpuCountSchema.optional(),
+  /** Boot from an OS image (see getOsImages()). */
+  osImageId: idSchema.optional(),
+  /** Boot from a bootable volume (CANADA-1); it stays attached for the instance's life. */
+  bootVolumeId: idSchema.optional(),
+  /** Boot from a custom image in the same region. */
+  imageId: idSchema.optional(),
+  /** Restore a snapshot into this (new) instance; GPU model/count and SSH keys come from the snapshot's instance. */
+  snapshotId: idSchema.optional(),
+  /** At least one, unless restoring a snapshot (which inherits them). */
+  sshKeyIds: z.array(idSchema, { error: "must be a list of SSH key ids" }).optional(),
+  startupScriptId: idSchema.optional(),
+  /** Cloud-init user data, at most 16 KB. */
+  cloudInit: cloudInitSchema.optional(),
+  publicIp: z.boolean({ error: "must be true or false" }).default(true),
+  /** The instance's complete set of security rules. */
+  securityRules: z.array(ruleArgsSchema, { error: "must be a list of rules" }).default([]),
+  /** Data volumes to attach (the complete set). Attaching and detaching needs the instance stopped. */
+  volumeIds: z.array(idSchema, { error: "must be a list of volume ids" }).default([]),
+  powerState: z.enum(POWER_STATES, { error: `must be one of ${POWER_STATES.join(", ")}` }).default("running"),
+  /** Lets an update stop the instance (and start it again) when a change needs it stopped. */
+  allowStopForUpdate: z.boolean({ error: "must be true or false" }).default(false),
+  timeouts: timeoutsSchema,
+});
+export type InstanceArgs = z.output<typeof instanceArgsSchema>;
+
+/** Inputs that change the running instance in place; every other input (but the noDiff ones) replaces it. */
+export const INSTANCE_UPDATABLE = ["publicIp", "securityRules", "volumeIds", "powerState"] as const;
+/** Inputs that never cause a diff: a deadline and an opt-in flag. */
+export const INSTANCE_NO_DIFF = ["timeouts", "allowStopForUpdate"] as const;
+
+export interface InstanceFlavor {
+  vcpus: number;
+  ramGb: number;
+  diskGb: number;
+}
+
+/** Outputs: the inputs as the API reports them, plus what the API computes. */
+export interface InstanceOutputs extends Omit<InstanceArgs, (typeof SNAPSHOT_INHERITED_KEYS)[number]> {
+  gpuModel: string;
+  gpuCount: number;
+  sshKeyIds: string[];
+  /** The Barrack id (`BRK-……D`), also the resource's `id`. */
+  instanceId: string;
+  /** The API's status, e.g. ACTIVE, SHUTOFF, HIBERNATED. */
+  status: string;
+  tier: string;
+  ipAddress?: string;
+  flavor: InstanceFlavor;
+  bootSource: WireInstance["boot_source"];
+  /** Firewalls attached to the instance (the Firewall resource owns attachments). */
+  firewallIds: string[];
+  /** Cost per hour at the current rate, in `currency`. */
+  costPerHour?: number;
+  currency: string;
+  createdAt: string;
+}
+
+/** Every output key, so each appears on the resource object even when its input was left out. */
+export const INSTANCE_OUTPUT_KEYS = [
+  "name", "region", "gpuModel", "gpuCount", "osImageId", "bootVolumeId", "imageId", "snapshotId", "sshKeyIds",
+  "startupScriptId", "cloudInit", "publicIp", "securityRules", "volumeIds", "powerState", "allowStopForUpdate", "timeouts",
+  "instanceId", "status", "tier", "ipAddress", "flavor", "bootSource", "firewallIds", "costPerHour", "currency", "createdAt",
+] as const satisfies readonly (keyof InstanceOutputs)[];
+
+const STABLE_POWER: Record<string, PowerState> = { ACTIVE: "running", SHUTOFF: "stopped", HIBERNATED: "hibernated" };
+/** Where a transitional status is heading, so a refresh mid-transition does not show a false drift. */
+const HEADING_POWER: Record<string, PowerState> = {
+  CREATING: "running", BUILD: "running", STARTING: "running", RESTORING: "running", REBOOTING: "running",
+  STOPPING: "stopped", HIBERNATING: "hibernated",
+};
+
+/** The power state of a settled status (ACTIVE, SHUTOFF, HIBERNATED), else undefined. */
+export function stablePowerState(status: string): PowerState | undefined {
+  return STABLE_POWER[status.toUpperCase()];
+}
+
+/** The power state a status is or is heading to; undefined for ERROR and DELETING. */
+export function powerStateOf(status: string): PowerState | undefined {
+  return stablePowerState(status) ?? HEADING_POWER[status.toUpperCase()];
+}
+
+/** Attached data volumes: the bootable volume a legacy instance boots from is the boot source, not a data volume. */
+export function dataVolumeIds(vm: WireInstance): string[] {
+  return vm.volume_ids.filter((id) => id !== vm.boot_volume_id);
+}
+
+/** The boot-source inputs as the API reports them: only the field matching `boot_source`. */
+function bootSourceInputs(vm: WireInstance): Pick<InstanceArgs, BootSourceKey> {
+  const pick = (kind: WireInstance["boot_source"], value: string | null) => (vm.boot_source === kind ? (value ?? undefined) : undefined);
+  return {
+    osImageId: pick("os_image", vm.os_image_id),
+    bootVolumeId: pick("volume", vm.boot_volume_id),
+    imageId: pick("image", vm.image_id),
+    snapshotId: pick("snapshot", vm.source_snapshot_id),
+  };
+}
+
+export function instanceOutputs(args: InstanceArgs, vm: WireInstance): InstanceOutputs {
+  return {
+    ...args,
+    name: vm.vm_name,
+    region: vm.region,
+    gpuModel: vm.gpu_model,
+    gpuCount: vm.gpu_count,
+    ...bootSourceInputs(vm),
+    sshKeyIds: vm.ssh_key_ids,
+    startupScriptId: vm.startup_script_id ?? undefined,
+    publicIp: vm.public_ip,
+    securityRules: vm.security_rules.map(ruleFromWire),
+    volumeIds: dataVolumeIds(vm),
+    // ERROR/DELETING say nothing about power: keep the input rather than invent a drift.
+    powerState: powerStateOf(vm.status) ?? args.powerState,
+    instanceId: vm.vm_id,
+    status: vm.status,
+    tier: vm.tier,
+    ipAddress: vm.ip_address ?? undefined,
+    flavor: { vcpus: vm.flavor.vcpus, ramGb: vm.flavor.ram_gb, diskGb: vm.flavor.disk_gb },
+    bootSource: vm.boot_source,
+    firewallIds: vm.firewall_ids,
+    costPerHour: hourlyCost(vm.per_minute_rate),
+    currency: vm.currency,
+    createdAt: vm.created_at,
+  };
+}
+
+/** Whether the instance is in ERROR (compared case-insensitively, as every status). */
+export function isFailed(vm: WireInstance): boolean {
+  return sameStatus(vm.status, "ERROR");
+}
+
+/** The message for a volume change that needs a stop the user has not allowed. */
+export function stopNeededMessage(detail: string): string {
+  return `${detail}: attaching or detaching volumes needs the instance stopped (SHUTOFF). ` +
+    'Set allowStopForUpdate: true to let the update stop it and start it again, or set powerState: "stopped"';
+}
+
+/** Preview-time rules zod can't express: boot source, snapshot restores, tier capabilities, disruptive updates. */
+export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs> | undefined): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const bootSources = BOOT_SOURCE_KEYS.filter((k) => news[k] !== undefined);
+  if (bootSources.length === 0) {
+    failures.push({
+      property: "osImageId",
+      reason: "set exactly one boot source: osImageId (an OS image), bootVolumeId (a bootable volume, CANADA-1), imageId (a custom image) or snapshotId (restore a snapshot)",
+    });
+  } else if (bootSources.length > 1) {
+    failures.push({ property: bootSources[1], reason: `set exactly one boot source, not ${bootSources.join(" and ")}` });
+  }
+
+  if (news.bootVolumeId !== undefined && !capabilitiesOf(news.region).bootableVolumes) {
+    failures.push({ property: "bootVolumeId", reason: `bootable volumes exist only in ${regionsWhere((c) => c.bootableVolumes).join(", ")}, not ${news.region}` });
+  }
+  if (news.bootVolumeId !== undefined && news.volumeIds.includes(news.bootVolumeId)) {
+    failures.push({ property: "volumeIds", reason: `${news.bootVolumeId} is the boot volume (bootVolumeId); list only data volumes here` });
+  }
+
+  if (news.snapshotId !== undefined) {
+    if (!capabilitiesOf(news.region).snapshots) {
+      failures.push({ property: "snapshotId", reason: `snapshots exist only in ${regionsWhere((c) => c.snapshots).join(", ")}, not ${news.region}` });
+    }
+    // A restore call carries only the new instance's name: these could never be applied.
+    for (const key of ["startupScriptId", "cloudInit"] as const) {
+      if (news[key] !== undefined) failures.push({ property: key, reason: `a snapshot restore keeps the snapshot's disk and cannot take ${key}; remove it or boot from an image instead` });
+    }
+  } else {
+    if (news.gpuModel === undefined) failures.push({ property: "gpuModel", reason: "is required (a GPU model such as H100-SXM5-80GB; see getGpuStocks())" });
+    if (news.gpuCount === undefined) failures.push({ property: "gpuCount", reason: `is required: one of ${GPU_COUNTS.join(", ")}` });
+    if (news.sshKeyIds === undefined || news.sshKeyIds.length === 0) {
+      failures.push({ property: "sshKeyIds", reason: "needs at least one SSH key id (only a snapshot restore inherits its keys)" });
+    }
+  }
+
+  const duplicateVolume = news.volumeIds.find((id, i) => news.volumeIds.indexOf(id) !== i);
+  if (duplicateVolume !== undefined) failures.push({ property: "volumeIds", reason: `lists ${duplicateVolume} twice` });
+  const ruleKeys = news.securityRules.map((rule: RuleArgs) => ruleKey(rule));
+  const duplicateRule = ruleKeys.findIndex((key, i) => ruleKeys.indexOf(key) !== i);
+  if (duplicateRule >= 0) failures.push({ property: `securityRules.${duplicateRule}`, reason: "repeats an earlier rule; each rule must be distinct" });
+
+  // An in-place volume change on an instance that stays up would need an unrequested stop.
+  if (olds !== undefined && !replacesInstance(olds, news) && !sameValue(olds.volumeIds ?? [], news.volumeIds)) {
+    const staysUp = (olds.powerState ?? "running") !== "stopped" && news.powerState !== "stopped";
+    if (staysUp && !news.allowStopForUpdate) {
+      failures.push({ property: "volumeIds", reason: stopNeededMessage("volumeIds changed") });
+    }
+  }
+  return failures;
+}
+
+/** True when a replace-only input differs, i.e. the update would make a new instance anyway. */
+function replacesInstance(olds: Partial<InstanceArgs>, news: InstanceArgs): boolean {
+  const inPlace: readonly string[] = [...INSTANCE_UPDATABLE, ...INSTANCE_NO_DIFF];
+  return (Object.keys(instanceArgsSchema.shape) as (keyof InstanceArgs)[])
+    .filter((k) => !inPlace.includes(k))
+    .some((k) => !sameValue(olds[k], news[k]));
+}

@@ -1,0 +1,305 @@
+/**
+ * Instance provider: deploy (or restore a snapshot into a new instance), power state, public IP,
+ * security rules and data volumes in place, delete.
+ */
+import { BarrackClient, BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client";
+import { Instance, RuleRequest, sameStatus } from "../../contract";
+import { OperationContext, defineProvider } from "../shared/crud";
+import { ruleFromWire, ruleKey, ruleToWire } from "../shared/schema";
+import {
+  INSTANCE_NO_DIFF,
+  INSTANCE_UPDATABLE,
+  InstanceArgs,
+  InstanceOutputs,
+  PowerState,
+  SNAPSHOT_INHERITED_KEYS,
+  dataVolumeIds,
+  instanceArgsSchema,
+  instanceOutputs,
+  isFailed,
+  powerStateOf,
+  stablePowerState,
+  stopNeededMessage,
+  validateInstance,
+} from "./args";
+import { stockProblem } from "./stock";
+
+
+
+export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
+  type: "Instance",
+  schema: instanceArgsSchema,
+  updatable: INSTANCE_UPDATABLE,
+  noDiff: INSTANCE_NO_DIFF,
+  nameKey: "name",
+  // A snapshot restore inherits these: omitted, they are whatever the snapshot had, not a change.
+  inheritedWhenOmitted: SNAPSHOT_INHERITED_KEYS,
+  defaultTimeouts: { create: "30m", update: "30m", delete: "20m" },
+  validate: validateInstance,
+
+  async warnings(news, client) {
+    // A snapshot restore's GPUs are only known from the snapshot's instance: nothing to check here.
+    if (news.gpuModel === undefined || news.gpuCount === undefined) return [];
+    const problem = await stockProblem(client, { region: news.region, gpuModel: news.gpuModel, gpuCount: news.gpuCount });
+    return problem ? [`Instance "${news.name}": ${problem}. Creating it would fail now.`] : [];
+  },
+
+  async create(ctx, args) {
+    try {
+      return args.snapshotId !== undefined ? await restoreSnapshot(ctx, args, args.snapshotId) : await deploy(ctx, args);
+    } catch (error) {
+      throw error instanceof BarrackConflictError ? await explainConflict(ctx.client, args, error) : error;
+    }
+  },
+
+  // The deploy call can't carry a power state (nor can a restore carry public IP, rules or volumes):
+  // converge the rest through update. A failure here is a partial create, so the instance stays in state.
+  async afterCreate(ctx, vm, args) {
+    return this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
+  },
+
+  async findExisting(ctx, args) {
+    const vms = await ctx.client.listAll("listInstances", "vms", { query: { region: args.region } });
+    return vms.find((vm) => vm.vm_name === args.name && vm.region === args.region);
+  },
+
+  get: getInstance,
+  idOf: (vm) => vm.vm_id,
+  readiness(vm) {
+    if (isFailed(vm)) return "failed";
+    return stablePowerState(vm.status) !== undefined ? "ready" : "pending";
+  },
+  describe,
+
+  async update(ctx, id, _olds, news) {
+    // Compare with the instance as it is now (not the stored outputs), so a retried update only does what is left.
+    let vm = await settle(ctx, await getInstance(ctx.client, id));
+    vm = await applyVolumes(ctx, vm, news);
+    const rules = planSecurityRules(vm, news);
+    const networkChanges = vm.public_ip !== news.publicIp || rules.add.length > 0 || rules.remove.length > 0;
+    if (networkChanges && sameStatus(vm.status, "HIBERNATED")) {
+      // The API changes the public IP and rules only while ACTIVE or SHUTOFF.
+      ctx.log(`restoring ${id} from hibernation to change its public IP or security rules`);
+      vm = await applyPowerState(ctx, vm, news.powerState === "stopped" ? "stopped" : "running");
+    }
+    vm = await applyPublicIp(ctx, vm, news.publicIp);
+    vm = await applySecurityRules(ctx, vm, rules);
+    return applyPowerState(ctx, vm, news.powerState);
+  },
+
+  async remove(ctx, id) {
+    // Actions mid-transition are refused: let a running transition finish before deleting.
+    const vm = await settle(ctx, await getInstance(ctx.client, id));
+    if (sameStatus(vm.status, "DELETING")) return; // already on its way out; the shared delete waits until gone
+    await ctx.client.call("deleteInstance", { params: { vm_id: id } });
+  },
+
+  outputs: instanceOutputs,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Create
+// ---------------------------------------------------------------------------------------------------
+
+async function deploy(ctx: OperationContext, args: InstanceArgs): Promise<Instance> {
+  const { vm } = await ctx.client.call("deployInstance", {
+    body: {
+      vm_name: args.name,
+      region: args.region,
+      // check() requires these without snapshotId.
+      gpu_model: args.gpuModel ?? "",
+      gpu_count: args.gpuCount ?? 0,
+      ...(args.osImageId !== undefined ? { os_image_id: args.osImageId } : {}),
+      ...(args.bootVolumeId !== undefined ? { boot_volume_id: args.bootVolumeId } : {}),
+      ...(args.imageId !== undefined ? { image_id: args.imageId } : {}),
+      ssh_key_ids: args.sshKeyIds ?? [],
+      ...(args.startupScriptId !== undefined ? { startup_script_id: args.startupScriptId } : {}),
+      ...(args.cloudInit !== undefined ? { cloud_init: args.cloudInit } : {}),
+      public_ip: args.publicIp,
+      security_rules: args.securityRules.map(ruleToWire),
+      volume_ids: args.volumeIds,
+    },
+  });
+  return vm;
+}
+
+async function restoreSnapshot(ctx: OperationContext, args: InstanceArgs, snapshotId: string): Promise<Instance> {
+  const { snapshot } = await ctx.client.call("getSnapshot", { params: { snapshot_id: snapshotId } });
+  if (snapshot.region !== args.region) {
+    throw new Error(`snapshot ${snapshotId} is in ${snapshot.region}; a restore stays in its snapshot's region, so set region: "${snapshot.region}"`);
+  }
+  // Inherited settings can't be chosen: refuse a mismatch before creating anything.
+  const source = await getInstance(ctx.client, snapshot.vm_id).catch((error: unknown) => {
+    if (error instanceof BarrackNotFoundError) return undefined; // the snapshot outlives its instance
+    throw error;
+  });
+  if (source) {
+    const mismatches = [
+      args.gpuModel !== undefined && args.gpuModel !== source.gpu_model ? `gpuModel ${source.gpu_model}` : undefined,
+      args.gpuCount !== undefined && args.gpuCount !== source.gpu_count ? `gpuCount ${source.gpu_count}` : undefined,
+      args.sshKeyIds !== undefined && [...args.sshKeyIds].sort().join() !== [...source.ssh_key_ids].sort().join() ? `sshKeyIds [${source.ssh_key_ids.join(", ")}]` : undefined,
+    ].filter((m): m is string => m !== undefined);
+    if (mismatches.length > 0) {
+      throw new Error(`a restore of snapshot ${snapshotId} inherits ${mismatches.join(", ")} from instance ${source.vm_id}; remove those inputs or set them to match`);
+    }
+  }
+  ctx.log(`restoring snapshot ${snapshotId} into a new instance`);
+  const { vm } = await ctx.client.call("restoreSnapshot", { params: { snapshot_id: snapshotId }, body: { vm_name: args.name } });
+  return vm;
+}
+
+/** A 409 on create: out of stock gets a message saying what is available; anything else keeps its own. */
+async function explainConflict(client: BarrackClient, args: InstanceArgs, error: BarrackConflictError): Promise<BarrackError> {
+  if (args.gpuModel === undefined || args.gpuCount === undefined) return error;
+  const problem = await stockProblem(client, { region: args.region, gpuModel: args.gpuModel, gpuCount: args.gpuCount }).catch(() => undefined);
+  if (problem === undefined) return error;
+  return new BarrackConflictError({
+    operation: error.operation,
+    method: error.method,
+    path: error.path,
+    requestPath: error.requestPath,
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    attempts: error.attempts,
+    message: `cannot create instance "${args.name}": ${problem}. Change gpuModel, gpuCount or region, or try again later (API: ${error.message})`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Update
+// ---------------------------------------------------------------------------------------------------
+
+async function applyVolumes(ctx: OperationContext, vm: Instance, news: InstanceArgs): Promise<Instance> {
+  const attached = dataVolumeIds(vm);
+  const detach = attached.filter((id) => !news.volumeIds.includes(id));
+  const attach = news.volumeIds.filter((id) => !attached.includes(id));
+  if (detach.length === 0 && attach.length === 0) return vm;
+
+  const change = [attach.length > 0 ? `attach ${attach.join(", ")}` : "", detach.length > 0 ? `detach ${detach.join(", ")}` : ""].filter(Boolean).join(" and ");
+  if (!sameStatus(vm.status, "SHUTOFF")) {
+    if (news.powerState !== "stopped" && !news.allowStopForUpdate) {
+      throw new Error(stopNeededMessage(`${vm.vm_id} is ${vm.status} and volumeIds needs to ${change}`));
+    }
+    ctx.log(`stopping ${vm.vm_id} to ${change}${news.powerState === "stopped" ? "" : " (allowStopForUpdate); it is started again afterwards"}`);
+    vm = await applyPowerState(ctx, vm, "stopped");
+  }
+  if (detach.length > 0) vm = (await ctx.client.call("detachVolumes", { params: { vm_id: vm.vm_id }, body: { volume_ids: detach } })).vm;
+  if (attach.length > 0) vm = (await ctx.client.call("attachVolumes", { params: { vm_id: vm.vm_id }, body: { volume_ids: attach } })).vm;
+  return settle(ctx, vm);
+}
+
+async function applyPublicIp(ctx: OperationContext, vm: Instance, enable: boolean): Promise<Instance> {
+  if (vm.public_ip === enable) return vm;
+  ctx.log(`${enable ? "enabling" : "disabling"} the public IP of ${vm.vm_id}`);
+  return (await ctx.client.call("setInstancePublicIp", { params: { vm_id: vm.vm_id }, body: { enable } })).vm;
+}
+
+interface SecurityRulePlan {
+  add: RuleRequest[];
+  /** Rule ids. */
+  remove: string[];
+}
+
+/** The difference between the instance's rules and the inputs, by rule content (ids are the server's). */
+function planSecurityRules(vm: Instance, news: InstanceArgs): SecurityRulePlan {
+  const wanted = new Map(news.securityRules.map((rule) => [ruleKey(rule), rule]));
+  const kept = new Set<string>();
+  const remove: string[] = [];
+  for (const rule of vm.security_rules) {
+    const key = ruleKey(ruleFromWire(rule));
+    if (wanted.has(key) && !kept.has(key)) kept.add(key);
+    else remove.push(rule.rule_id); // unwanted, or a duplicate of one kept
+  }
+  const add = [...wanted].filter(([key]) => !kept.has(key)).map(([, rule]) => ruleToWire(rule));
+  return { add, remove };
+}
+
+async function applySecurityRules(ctx: OperationContext, vm: Instance, { add, remove }: SecurityRulePlan): Promise<Instance> {
+  if (remove.length === 0 && add.length === 0) return vm;
+  ctx.log(`security rules of ${vm.vm_id}: adding ${add.length}, removing ${remove.length}`);
+  for (const ruleId of remove) {
+    try {
+      await ctx.client.call("removeInstanceSecurityRule", { params: { vm_id: vm.vm_id, rule_id: ruleId } });
+    } catch (error) {
+      if (!(error instanceof BarrackNotFoundError)) throw error; // already gone is what we wanted
+    }
+  }
+  for (const rule of add) await ctx.client.call("addInstanceSecurityRule", { params: { vm_id: vm.vm_id }, body: rule });
+  return getInstance(ctx.client, vm.vm_id);
+}
+
+type PowerOperation = "startInstance" | "stopInstance" | "hibernateInstance" | "restoreInstance";
+interface PowerStep {
+  operation: PowerOperation;
+  verb: string;
+  /** The status the step ends in. */
+  reaches: "ACTIVE" | "SHUTOFF" | "HIBERNATED";
+}
+const START: PowerStep = { operation: "startInstance", verb: "starting", reaches: "ACTIVE" };
+const STOP: PowerStep = { operation: "stopInstance", verb: "stopping", reaches: "SHUTOFF" };
+const HIBERNATE: PowerStep = { operation: "hibernateInstance", verb: "hibernating", reaches: "HIBERNATED" };
+const RESTORE: PowerStep = { operation: "restoreInstance", verb: "restoring", reaches: "ACTIVE" };
+
+/** Stop and hibernate start from running; a stopped or hibernated instance goes through running first. */
+function nextPowerStep(current: PowerState, target: PowerState): PowerStep {
+  if (current === "hibernated") return RESTORE;
+  if (current === "stopped") return START;
+  return target === "stopped" ? STOP : HIBERNATE;
+}
+
+/** Steps the instance to `target` (at most two steps, e.g. stopped → running → hibernated), waiting out each. */
+async function applyPowerState(ctx: OperationContext, vm: Instance, target: PowerState): Promise<Instance> {
+  for (let steps = 0; steps < 3; steps++) {
+    vm = await settle(ctx, vm);
+    const current = stablePowerState(vm.status);
+    if (current === undefined) throw new Error(`${vm.vm_id} cannot be brought to ${target}: ${describe(vm)}`);
+    if (current === target) return vm;
+    const step = nextPowerStep(current, target);
+    ctx.log(`${step.verb} ${vm.vm_id} (${current} → ${target})`);
+    try {
+      await ctx.client.call(step.operation, { params: { vm_id: vm.vm_id } });
+    } catch (error) {
+      if (step === START || step === RESTORE) throw await explainStartFailure(ctx.client, vm, step === START ? "start" : "restore", error);
+      throw error;
+    }
+    vm = await ctx.waitFor(
+      `${vm.vm_id} to be ${step.reaches}`,
+      () => getInstance(ctx.client, vm.vm_id),
+      (v) => sameStatus(v.status, step.reaches) || isFailed(v),
+      describe,
+    );
+    if (isFailed(vm)) throw new Error(`${vm.vm_id} failed while ${step.verb}: ${describe(vm)}`);
+  }
+  throw new Error(`${vm.vm_id} did not reach ${target}: ${describe(vm)}`);
+}
+
+/** A stopped or hibernated GPU instance may not start again if its GPUs were taken meanwhile: say so. */
+async function explainStartFailure(client: BarrackClient, vm: Instance, verb: "start" | "restore", error: unknown): Promise<unknown> {
+  if (!(error instanceof BarrackConflictError)) return error;
+  const problem = await stockProblem(client, { region: vm.region, gpuModel: vm.gpu_model, gpuCount: vm.gpu_count }).catch(() => undefined);
+  return problem === undefined ? error : new Error(`cannot ${verb} ${vm.vm_id}: ${problem}; it stays ${vm.status} (API: ${error.message})`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------
+
+async function getInstance(client: BarrackClient, id: string): Promise<Instance> {
+  return (await client.call("getInstance", { params: { vm_id: id } })).vm;
+}
+
+function describe(vm: Instance): string {
+  return `status ${vm.status}, ${vm.gpu_count}× ${vm.gpu_model} in ${vm.region}`;
+}
+
+/** A status on its way to a power state (BUILD, STOPPING, STARTING, …); not ERROR or DELETING. */
+function isTransitional(vm: Instance): boolean {
+  return powerStateOf(vm.status) !== undefined && stablePowerState(vm.status) === undefined;
+}
+
+/** Waits out a transitional status; returns at once otherwise. */
+async function settle(ctx: OperationContext, vm: Instance): Promise<Instance> {
+  if (!isTransitional(vm)) return vm;
+  return ctx.waitFor(`${vm.vm_id} to settle`, () => getInstance(ctx.client, vm.vm_id), (v) => !isTransitional(v), describe);
+}

@@ -1,0 +1,68 @@
+/** Volume provider: create (or clone), grow in place, delete. */
+import { Volume, sameStatus } from "../../contract";
+import { defineProvider } from "../shared/crud";
+import { VolumeOutputs, validateVolume, volumeArgsSchema, volumeOutputs } from "./args";
+
+export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, VolumeOutputs>({
+  type: "Volume",
+  schema: volumeArgsSchema,
+  updatable: ["sizeGb"],
+  noDiff: ["timeouts"],
+  nameKey: "name",
+  defaultTimeouts: { create: "15m", update: "15m", delete: "15m" },
+  validate: validateVolume,
+
+  async create(ctx, args) {
+    if (args.cloneFrom === undefined) {
+      const { volume } = await ctx.client.call("createVolume", {
+        body: {
+          name: args.name,
+          region: args.region,
+          size_gb: args.sizeGb,
+          volume_type: args.type,
+          ...(args.bootable ? { bootable: true, image_id: args.imageId } : {}),
+        },
+      });
+      return volume;
+    }
+    const { volume: source } = await ctx.client.call("getVolume", { params: { volume_id: args.cloneFrom } });
+    const mismatch = source.region !== args.region ? `region ${source.region}` : source.volume_type !== args.type ? `type ${source.volume_type}` : undefined;
+    if (mismatch) throw new Error(`cloneFrom ${args.cloneFrom} has ${mismatch}; a clone keeps its source's region and type, so set them to match`);
+    if (args.sizeGb < source.size_gb) {
+      throw new Error(`sizeGb ${args.sizeGb} is smaller than cloneFrom ${args.cloneFrom} (${source.size_gb} GB); a clone can only keep or grow its source's size`);
+    }
+    const { volume: clone } = await ctx.client.call("cloneVolume", { params: { volume_id: args.cloneFrom }, body: { name: args.name } });
+    if (args.sizeGb === source.size_gb) return clone;
+    // The clone starts at the source's size: grow it once it is ready.
+    const ready = await ctx.waitFor(`clone ${clone.volume_id} to be ready`, () => this.get(ctx.client, clone.volume_id), (v) => this.readiness(v) !== "pending", (v) => this.describe(v));
+    const { volume } = await ctx.client.call("resizeVolume", { params: { volume_id: ready.volume_id }, body: { new_size_gb: args.sizeGb } });
+    return volume;
+  },
+
+  async findExisting(ctx, args) {
+    const volumes = await ctx.client.listAll("listVolumes", "volumes", { query: { region: args.region } });
+    return volumes.find((v) => v.name === args.name && v.region === args.region);
+  },
+
+  async get(client, id) {
+    return (await client.call("getVolume", { params: { volume_id: id } })).volume;
+  },
+  idOf: (volume) => volume.volume_id,
+  readiness(volume) {
+    if (sameStatus(volume.status, "error")) return "failed";
+    return sameStatus(volume.status, "available") || sameStatus(volume.status, "in-use") ? "ready" : "pending";
+  },
+  describe: (volume) => `status ${volume.status}, ${volume.size_gb} GB`,
+
+  async update(ctx, id, _olds, news) {
+    // Only sizeGb is updatable; check() has already refused shrinking and legacy-tier resizes.
+    const { volume } = await ctx.client.call("resizeVolume", { params: { volume_id: id }, body: { new_size_gb: news.sizeGb } });
+    return volume;
+  },
+
+  async remove(ctx, id) {
+    await ctx.client.call("deleteVolume", { params: { volume_id: id } });
+  },
+
+  outputs: volumeOutputs,
+});

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Finds or builds the Pulumi CLI (pulumi + pulumi-language-nodejs) at the version pinned below,
+# offline-friendly: release binaries cannot be downloaded here, so they are built from Go modules
+# (see shared pulumi-dynamic-notes §3.2) and cached outside the repo.
+#
+# Prints the directory holding the binaries on its last line of stdout (everything else goes to stderr).
+# Exits non-zero, with a reason on stderr, when the CLI can be neither found nor built.
+#
+# Needs: bash, node + `npm ci` done (for the dynamic-provider launcher), and either a matching
+# `pulumi` on PATH or Go >= 1.25.11 with access to the Go module proxy. A cold build downloads ~1.6 GB
+# of modules, uses ~1.7 GB of Go build cache and took 428 s on 2 cores (measured 2026-11-23).
+#
+# Environment:
+#   PULUMI_BARRACK_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/pulumi-barrack)
+#   GOTOOLCHAIN            default "local"; set e.g. GOTOOLCHAIN=go1.25.11 to let Go fetch a newer toolchain
+#   GONOSUMDB              default github.com/pulumi/pulumi (the checksum DB answers 404 for these tags)
+#
+# Safe to run concurrently (jest workers, several checkouts): builds are serialized with flock.
+set -euo pipefail
+
+# Must match the @pulumi/pulumi devDependency in package.json (checked below).
+PULUMI_VERSION="3.248.0"
+# The newest sdk/v3 release that still contains the Node.js language host (see the build step).
+LANGUAGE_HOST_SDK_VERSION="v3.68.0"
+# pkg/v3.248.0's go.mod says `go 1.25.11`.
+GO_MIN_VERSION="1.25.11"
+# Bump when the build recipe changes, so stale caches are rebuilt.
+BUILD_RECIPE="1"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache_root="${PULUMI_BARRACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-barrack}"
+bin_dir="$cache_root/pulumi-v$PULUMI_VERSION/bin"
+build_info="pulumi=v$PULUMI_VERSION language-host=sdk/$LANGUAGE_HOST_SDK_VERSION recipe=$BUILD_RECIPE"
+
+log() { echo "ensure-pulumi: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+sdk_version="$(node -p "require('$repo_root/package.json').devDependencies['@pulumi/pulumi']" 2>/dev/null || true)"
+if [ -n "$sdk_version" ] && [ "$sdk_version" != "$PULUMI_VERSION" ]; then
+  die "package.json pins @pulumi/pulumi $sdk_version but this script builds $PULUMI_VERSION: keep them equal"
+fi
+
+version_fits() { # $1 = a pulumi binary
+  local v
+  v="$("$1" version 2>/dev/null || true)"
+  [ "$v" = "v$PULUMI_VERSION" ]
+}
+
+# The dynamic-provider launcher is a shell script shipped in the npm package; the engine looks for it
+# next to the pulumi binary or on PATH (notes §1.3).
+launcher_src="$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+install_launcher() { # $1 = directory
+  [ -x "$launcher_src" ] || die "missing $launcher_src: run 'npm ci' first"
+  if ! cmp -s "$launcher_src" "$1/pulumi-resource-pulumi-nodejs" 2>/dev/null; then
+    cp "$launcher_src" "$1/pulumi-resource-pulumi-nodejs.tmp.$$"
+    chmod +x "$1/pulumi-resource-pulumi-nodejs.tmp.$$"
+    mv -f "$1/pulumi-resource-pulumi-nodejs.tmp.$$" "$1/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+cache_ok() {
+  [ -x "$bin_dir/pulumi" ] && [ -x "$bin_dir/pulumi-language-nodejs" ] &&
+    [ "$(cat "$bin_dir/.build-info" 2>/dev/null || true)" = "$build_info" ] && version_fits "$bin_dir/pulumi"
+}
+
+use_cache() {
+  install_launcher "$bin_dir"
+  log "using cached pulumi v$PULUMI_VERSION ($bin_dir)"
+  echo "$bin_dir"
+  exit 0
+}
+
+# 1. A pulumi already on PATH with the right version, its language host and the dynamic-provider
+#    launcher beside it or on PATH (an official install ships all three).
+if command -v pulumi >/dev/null 2>&1 && version_fits "$(command -v pulumi)"; then
+  on_path="$(dirname "$(readlink -f "$(command -v pulumi)")")"
+  if { [ -x "$on_path/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1; } &&
+    { [ -x "$on_path/pulumi-resource-pulumi-nodejs" ] || command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; }; then
+    log "using pulumi v$PULUMI_VERSION from PATH ($on_path)"
+    echo "$on_path"
+    exit 0
+  fi
+fi
+
+# 2. The cache from an earlier build.
+cache_ok && use_cache
+
+# 3. Build from Go modules, one build at a time per cache.
+mkdir -p "$cache_root"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/.build.lock"
+  if ! flock -n 9; then
+    log "another ensure-pulumi is building into $cache_root; waiting for it"
+    flock 9
+  fi
+  cache_ok && use_cache # built by the other process meanwhile
+else
+  log "flock not found: not guarding against a concurrent build"
+fi
+
+command -v go >/dev/null 2>&1 ||
+  die "no 'pulumi' v$PULUMI_VERSION on PATH and no Go toolchain to build it: install Go (>= $GO_MIN_VERSION) or put the Pulumi CLI v$PULUMI_VERSION (with pulumi-language-nodejs) on PATH"
+
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+go_version="$(go env GOVERSION 2>/dev/null || true)"
+go_version="${go_version#go}"
+if [ "$GOTOOLCHAIN" = "local" ] &&
+  [ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "${go_version%%[!0-9.]*}" | sort -V | head -1)" != "$GO_MIN_VERSION" ]; then
+  die "Go ${go_version:-?} is too old to build pulumi v$PULUMI_VERSION (needs >= $GO_MIN_VERSION): install a newer Go, or run with GOTOOLCHAIN=go$GO_MIN_VERSION to let Go fetch that toolchain from the module proxy"
+fi
+
+log "building pulumi v$PULUMI_VERSION from Go modules with go $go_version (a cold build takes several minutes)"
+start=$(date +%s)
+work="$cache_root/build-v$PULUMI_VERSION"
+rm -rf "$work"
+mkdir -p "$work/cli" "$work/langhost" "$work/out"
+trap 'status=$?; [ $status -eq 0 ] || log "ERROR: building pulumi v$PULUMI_VERSION failed (exit $status) after $(( $(date +%s) - start ))s; see the go output above. Work dir: $work"' EXIT
+
+export GOFLAGS=-mod=mod
+# The checksum database is not reachable from our machines for recent pulumi tags (the lookup answers
+# 404); the modules themselves still come from the module proxy. A caller can override this.
+export GONOSUMDB="${GONOSUMDB:-github.com/pulumi/pulumi}"
+ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+
+# build_in DIR MODULE@VERSION PACKAGE OUTPUT: a wrapper module per binary, because pulumi's own go.mod
+# files carry local replace directives, so `go install pkg@version` is refused.
+build_in() {
+  local dir="$1" requirement="$2" package="$3" output="$4"
+  cat >"$dir/go.mod" <<GOMOD
+module pulumibarrack.local/$(basename "$dir")
+
+go 1.25
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
+  (
+    cd "$dir"
+    go get "$requirement" >&2
+    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$output" "$package" >&2
+  )
+}
+
+build_in "$work/cli" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$work/out/pulumi"
+log "pulumi built after $(( $(date +%s) - start ))s; building the Node.js language host"
+# The Node.js language host moved to its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) in
+# v3.69, and the module proxy serves no version of that module. v3.68.0 is the newest sdk/v3 that still
+# contains it. Verified 2026-11-23: this v3.68 host runs TypeScript programs with CLI 3.248 and the
+# 3.248 npm SDK (`@pulumi/pulumi/cmd/run`) for up/preview/refresh/destroy, including dynamic providers;
+# the tests in tests/e2e run every program-directory stack through it.
+build_in "$work/langhost" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
+  github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$work/out/pulumi-language-nodejs"
+
+version_fits "$work/out/pulumi" ||
+  die "built pulumi does not report v$PULUMI_VERSION: $("$work/out/pulumi" version 2>&1 || true)"
+
+# Publish: move the binaries into place (same filesystem, so each mv is atomic), the stamp last.
+mkdir -p "$bin_dir"
+rm -f "$bin_dir/.build-info"
+mv -f "$work/out/pulumi" "$bin_dir/pulumi"
+mv -f "$work/out/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
+install_launcher "$bin_dir"
+echo "$build_info" >"$bin_dir/.build-info"
+rm -rf "$work"
+log "built pulumi v$PULUMI_VERSION in $(( $(date +%s) - start ))s into $bin_dir"
+echo "$bin_dir"

@@ -1,0 +1,128 @@
+/**
+ * Locating (or building) the Pulumi CLI for the end-to-end tests.
+ *
+ * `scripts/ensure-pulumi.sh` finds a matching `pulumi` on PATH or in its cache, else builds it from Go
+ * modules (minutes on a cold machine). The jest `globalSetup` in ./globalSetup.ts runs it once per test
+ * run, before any worker starts, and hands the result to the workers through the environment:
+ *   PULUMI_BARRACK_BIN_DIR    the directory holding pulumi, pulumi-language-nodejs and the launcher;
+ *   PULUMI_BARRACK_CLI_ERROR  why the CLI could not be had (then every e2e test fails with it).
+ * Without the globalSetup, `pulumiBinDir()` runs the script itself (synchronously, once per worker;
+ * the script serializes concurrent builds with a lock).
+ *
+ * Tests that need the CLI must never skip: `pulumiBinDir()` throws when the CLI is unavailable.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const ENSURE_SCRIPT = path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh");
+export const BIN_DIR_ENV = "PULUMI_BARRACK_BIN_DIR";
+export const CLI_ERROR_ENV = "PULUMI_BARRACK_CLI_ERROR";
+
+let cachedBinDir: string | undefined;
+
+export class PulumiCliUnavailableError extends Error {
+  constructor(reason: string) {
+    super(
+      `The Pulumi CLI needed by the end-to-end tests is unavailable (these tests never skip).\n${reason}\n` +
+        `Fix: install Go >= 1.25.11 with access to the Go module proxy (or put pulumi v3.248.0 with ` +
+        `pulumi-language-nodejs on PATH) and run scripts/ensure-pulumi.sh.`,
+    );
+    this.name = "PulumiCliUnavailableError";
+  }
+}
+
+/** Checks that `dir` holds what the engine needs; returns a reason when it does not. */
+export function checkBinDir(dir: string): string | undefined {
+  const executable = (file: string) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (!executable(path.join(dir, "pulumi"))) return `${dir}/pulumi is missing or not executable`;
+  // The plugins may instead be on PATH when the CLI comes from an official install (see ensure-pulumi.sh).
+  const pathDirs = (process.env.PATH ?? "").split(path.delimiter).filter((p) => p !== "");
+  for (const plugin of ["pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
+    if (![dir, ...pathDirs].some((d) => executable(path.join(d, plugin)))) {
+      return `${plugin} is neither in ${dir} nor on PATH`;
+    }
+  }
+  return undefined;
+}
+
+interface EnsureOutcome {
+  binDir?: string;
+  error?: string;
+}
+
+function outcomeOf(status: number | null, signal: string | null, stdout: string, stderr: string, seconds: number): EnsureOutcome {
+  const lastLine = stdout.trim().split("\n").pop()?.trim() ?? "";
+  if (status === 0 && lastLine !== "") {
+    const problem = checkBinDir(lastLine);
+    if (!problem) return { binDir: lastLine };
+    return { error: `scripts/ensure-pulumi.sh printed ${lastLine}, but ${problem}` };
+  }
+  const tail = stderr.trim().split("\n").slice(-40).join("\n");
+  const how = signal ? `was killed by ${signal}` : `exited with status ${status}`;
+  return { error: `scripts/ensure-pulumi.sh ${how} after ${seconds}s. Its last output:\n${tail}` };
+}
+
+/** Runs ensure-pulumi.sh, streaming its own progress lines (not Go's download chatter) to stderr. */
+export async function runEnsurePulumi(): Promise<EnsureOutcome> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let pending = "";
+    const child = spawn("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.startsWith("ensure-pulumi:")) process.stderr.write(line + "\n");
+    });
+    child.on("error", (err) => resolve({ error: `could not run scripts/ensure-pulumi.sh: ${err.message}` }));
+    child.on("close", (status, signal) =>
+      resolve(outcomeOf(status, signal, stdout, stderr, Math.round((Date.now() - started) / 1000))),
+    );
+  });
+}
+
+function runEnsurePulumiSync(): EnsureOutcome {
+  const started = Date.now();
+  const r = spawnSync("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error) return { error: `could not run scripts/ensure-pulumi.sh: ${r.error.message}` };
+  return outcomeOf(r.status, r.signal, r.stdout, r.stderr, Math.round((Date.now() - started) / 1000));
+}
+
+/**
+ * The directory holding `pulumi` v3.248.0, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
+ * Throws `PulumiCliUnavailableError` (with the reason) when the CLI can be neither found nor built.
+ */
+export function pulumiBinDir(): string {
+  if (cachedBinDir) return cachedBinDir;
+  const recordedError = process.env[CLI_ERROR_ENV];
+  if (recordedError) throw new PulumiCliUnavailableError(recordedError);
+  const fromEnv = process.env[BIN_DIR_ENV];
+  if (fromEnv) {
+    const problem = checkBinDir(fromEnv);
+    if (problem) throw new PulumiCliUnavailableError(`${BIN_DIR_ENV}=${fromEnv}: ${problem}`);
+    cachedBinDir = fromEnv;
+    return fromEnv;
+  }
+  const outcome = runEnsurePulumiSync();
+  if (!outcome.binDir) {
+    process.env[CLI_ERROR_ENV] = outcome.error ?? "unknown error";
+    throw new PulumiCliUnavailableError(process.env[CLI_ERROR_ENV]!);
+  }
+  cachedBinDir = outcome.binDir;
+  process.env[BIN_DIR_ENV] = outcome.binDir;
+  return outcome.binDir;
+}

@@ -1,0 +1,7 @@
+/**
+ * End-to-end test harness: real Pulumi engine (CLI v3.248.0 built by scripts/ensure-pulumi.sh), isolated
+ * per-stack temp dirs, offline. See stack.ts for the stack API and cli.ts for how the CLI is found.
+ */
+export * from "./cli";
+export * from "./results";
+export * from "./stack";

@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Instance } from "../../../provider/resources/instance/resource";
+
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+pulumi.runtime.setMocks({
+  newResource: (args) => {
+    registered.push(args);
+    return { id: "BRK-000001D", state: { ...args.inputs, instanceId: "BRK-000001D", status: "ACTIVE", gpuModel: "RTX-A6000" } };
+  },
+  call: () => ({}),
+});
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("Instance", () => {
+  it("registers as barrack:Instance with the resource name as default name, and exposes the outputs", async () => {
+    const restored = new Instance("restored", { region: "CANADA-1", snapshotId: "BRK-000001S" });
+    expect(await valueOf(restored.instanceId)).toBe("BRK-000001D");
+    expect(await valueOf(restored.gpuModel)).toBe("RTX-A6000"); // an output although it was no input
+    const [args] = registered;
+    expect(args.type).toBe("pulumi-nodejs:dynamic/barrack:Instance");
+    expect(args.inputs).toMatchObject({ name: "restored", region: "CANADA-1", snapshotId: "BRK-000001S" });
+  });
+});
