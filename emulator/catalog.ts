@@ -6,6 +6,7 @@
 import {
   CURRENCIES,
   REGIONS,
+  TIERS,
   type Currency,
   type PricingResponse,
   type Region,
@@ -214,7 +215,7 @@ export function pricingData(auth: { authenticatedUser: string; authenticationTyp
     },
     metadata: {
       supported_currencies: [...CURRENCIES],
-      supported_tiers: ["legacy", "advanced"],
+      supported_tiers: [...TIERS],
       volume_minimum_size_gb: MINIMUM_VOLUME_SIZE_GB,
       authenticated_user: auth.authenticatedUser,
       authentication_type: auth.authenticationType,

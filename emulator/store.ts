@@ -24,12 +24,10 @@ import {
   type Script,
   type Snapshot,
   type SshKey,
-  type Tier,
   type Volume,
   type VolumeType,
 } from "../provider/contract";
 import {
-  GPU_MODELS,
   HIBERNATED_HOURLY,
   MINIMUM_BALANCE,
   SNAPSHOT_FIXED_SIZE_GB,
@@ -747,14 +745,5 @@ export class Store {
       minimum_balance: MINIMUM_BALANCE[this.state.currency],
       profile_complete: this.state.profileComplete,
     };
-  }
-
-  tierOf(region: Region): Tier {
-    return tierOf(region);
-  }
-
-  /** All GPU models known to the catalogue (for messages). */
-  static gpuModelNames(): string[] {
-    return GPU_MODELS.map((m) => m.model);
   }
 }

@@ -6,12 +6,14 @@ import type { z } from "zod";
 import {
   DEFAULT_PAGE_LIMIT,
   REGIONS,
+  listQuerySchema,
+  type ListQuery,
   type OperationName,
   type Operations,
   type Region,
   type ResponseOf,
 } from "../../provider/contract";
-import { badRequest } from "../errors";
+import { badRequest, parseOrThrow } from "../errors";
 import type { Store } from "../store";
 
 export type Query = Record<string, string | string[] | undefined>;
@@ -51,14 +53,16 @@ export function queryValue(query: Query, name: string): string | undefined {
   return v === "" ? undefined : v;
 }
 
-function queryInt(query: Query, name: string, min: number, max: number, fallback: number): number {
-  const raw = queryValue(query, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) {
-    badRequest(name, `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "any" : max} (got ${JSON.stringify(raw)})`);
+/** page/limit/region checked with the contract's `listQuerySchema` (numbers coerced from the query text). */
+function listQuery(query: Query): ListQuery {
+  const raw: Record<string, unknown> = {};
+  for (const name of ["page", "limit"] as const) {
+    const v = queryValue(query, name);
+    if (v !== undefined) raw[name] = /^-?\d+$/.test(v) ? Number(v) : v;
   }
-  return n;
+  const region = queryValue(query, "region");
+  if (region !== undefined) raw.region = REGIONS.find((r) => r.toLowerCase() === region.toLowerCase()) ?? region;
+  return parseOrThrow(listQuerySchema, raw, "query");
 }
 
 export function queryBool(query: Query, name: string): boolean {
@@ -72,11 +76,7 @@ export function queryBool(query: Query, name: string): boolean {
 
 /** Optional `region` filter, matched case-insensitively against the contract's regions. */
 export function queryRegion(query: Query): Region | undefined {
-  const raw = queryValue(query, "region");
-  if (raw === undefined) return undefined;
-  const region = REGIONS.find((r) => r.toLowerCase() === raw.toLowerCase());
-  if (!region) badRequest("region", `region must be one of ${REGIONS.join(", ")} (got ${JSON.stringify(raw)})`);
-  return region;
+  return listQuery(query).region;
 }
 
 export function filterRegion<T extends { region: Region }>(items: T[], query: Query): T[] {
@@ -94,8 +94,9 @@ export interface Page<T> {
 
 /** `page` (1-based) and `limit` (default 20, max 100). A page past the end is empty, not an error. */
 export function paginate<T>(items: T[], query: Query): Page<T> {
-  const page = queryInt(query, "page", 1, Number.MAX_SAFE_INTEGER, 1);
-  const limit = queryInt(query, "limit", 1, 100, DEFAULT_PAGE_LIMIT);
+  const q = listQuery(query);
+  const page = q.page ?? 1;
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
   const total = items.length;
   return { items: items.slice((page - 1) * limit, page * limit), total, page, limit, total_pages: Math.ceil(total / limit) };
 }

@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import * as https from "node:https";
 /**
  * The typed Barrack API client. Routes, methods, body and response schemas all come from the contract
  * (`provider/contract.ts`); this file adds transport: auth, the shared limiter, retries (axios-retry with
@@ -26,6 +28,12 @@ import {
   type OperationRef,
 } from "./errors";
 import { configureSharedLimiter, pauseSharedLimiter, scheduleShared, type LimiterSettings } from "./limiter";
+
+/** One pair of keep-alive agents per process, shared like the limiter. */
+const KEEP_ALIVE = {
+  http: new http.Agent({ keepAlive: true }),
+  https: new https.Agent({ keepAlive: true }),
+};
 import { redact } from "./redact";
 import { classifyFailure, isAmbiguousFailure, isRetryable, retryDelayMs, type Failure, type RetryTiming } from "./retry";
 import { describeIssues } from "./validation";
@@ -213,6 +221,9 @@ export class BarrackClient {
 
     this.#http = axios.create({
       baseURL: this.baseUrl,
+      // Reuse connections: a `pulumi up` makes many small calls (mostly status polls) to one host.
+      httpAgent: KEEP_ALIVE.http,
+      httpsAgent: KEEP_ALIVE.https,
       // Never follow redirects: the auth header could be forwarded to another host.
       maxRedirects: 0,
       validateStatus: (s) => s >= 200 && s < 300,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import type { RuleArgs } from "../shared/schema";
 import { makeShim } from "../shared/shim";
 import { FIREWALL_OUTPUT_KEYS, firewallArgsSchema } from "./args";
@@ -46,6 +46,6 @@ export class Firewall extends pulumi.dynamic.Resource {
   declare readonly ruleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ ...args, name: args.name ?? name }, FIREWALL_OUTPUT_KEYS), opts, MODULE, "Firewall");
+    super(provider, name, resourceProps(withName(name, args), firewallArgsSchema, FIREWALL_OUTPUT_KEYS), opts, MODULE, "Firewall");
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { IMAGE_OUTPUT_KEYS, imageArgsSchema } from "./args";
 
@@ -29,6 +29,6 @@ export class Image extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ ...args, name: args.name ?? name }, IMAGE_OUTPUT_KEYS), opts, MODULE, "Image");
+    super(provider, name, resourceProps(withName(name, args), imageArgsSchema, IMAGE_OUTPUT_KEYS), opts, MODULE, "Image");
   }
 }

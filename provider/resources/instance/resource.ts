@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { RuleArgs } from "../shared/schema";
 import { makeShim } from "../shared/shim";
 import { INSTANCE_OUTPUT_KEYS, InstanceFlavor, InstanceOutputs, PowerState, instanceArgsSchema } from "./args";
@@ -70,6 +70,6 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ name, ...args }, INSTANCE_OUTPUT_KEYS), opts, MODULE, "Instance");
+    super(provider, name, resourceProps(withName(name, args), instanceArgsSchema, INSTANCE_OUTPUT_KEYS), opts, MODULE, "Instance");
   }
 }

@@ -1,5 +1,6 @@
 /** Program-side helpers shared by the resource classes. */
 import type * as pulumi from "@pulumi/pulumi";
+import type { ZodObject } from "zod";
 
 /** Module of every type token: `pulumi-nodejs:dynamic/barrack:<Type>`. */
 export const MODULE = "barrack";
@@ -22,8 +23,14 @@ export type ResourceArgs<T, Defaulted extends keyof T = never> = {
  * (an undeclared output never appears on the resource object). A fresh object each time, because the
  * dynamic Resource constructor mutates it.
  */
-export function resourceProps(args: object, outputKeys: readonly string[]): Record<string, unknown> {
+export function resourceProps(args: object, schema: ZodObject, outputKeys: readonly string[]): Record<string, unknown> {
   const props: Record<string, unknown> = { ...args };
-  for (const key of outputKeys) if (!(key in props)) props[key] = undefined;
+  // Inputs are outputs too (as the API reports them), including optional ones the program left out.
+  for (const key of [...Object.keys(schema.shape), ...outputKeys]) if (!(key in props)) props[key] = undefined;
   return props;
+}
+
+/** The resource's own name unless the args name it (an explicit `undefined` also means "default"). */
+export function withName<T extends { name?: unknown }>(name: string, args: T): T & { name: NonNullable<T["name"]> | string } {
+  return { ...args, name: args.name ?? name };
 }

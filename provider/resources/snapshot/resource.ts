@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { SNAPSHOT_OUTPUT_KEYS, snapshotArgsSchema } from "./args";
 
@@ -31,6 +31,6 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ ...args, name: args.name ?? name }, SNAPSHOT_OUTPUT_KEYS), opts, MODULE, "Snapshot");
+    super(provider, name, resourceProps(withName(name, args), snapshotArgsSchema, SNAPSHOT_OUTPUT_KEYS), opts, MODULE, "Snapshot");
   }
 }

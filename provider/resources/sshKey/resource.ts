@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { SSH_KEY_OUTPUT_KEYS, SshKeyArgs as SshKeyInputs } from "./args";
+import { SSH_KEY_OUTPUT_KEYS, SshKeyArgs as SshKeyInputs, sshKeyArgsSchema } from "./args";
 
 /** Arguments of an {@link SshKey}; all optional: `name` defaults to the resource name, no `publicKey` generates a pair. */
 // (`Partial<…>` because ResourceArgs' mapped type does not keep optional keys optional.)
@@ -37,6 +37,6 @@ export class SshKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SshKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const secrets = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])];
-    super(provider, name, resourceProps({ name, ...args }, SSH_KEY_OUTPUT_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
+    super(provider, name, resourceProps(withName(name, args), sshKeyArgsSchema, SSH_KEY_OUTPUT_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
   }
 }

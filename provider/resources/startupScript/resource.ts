@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { STARTUP_SCRIPT_OUTPUT_KEYS, StartupScriptArgs as StartupScriptInputs } from "./args";
+import { STARTUP_SCRIPT_OUTPUT_KEYS, StartupScriptArgs as StartupScriptInputs, startupScriptArgsSchema } from "./args";
 
 /** Arguments of a {@link StartupScript}; `name` defaults to the resource name. */
 // (`Partial<…>` because ResourceArgs' mapped type does not keep optional keys optional.)
@@ -26,6 +26,6 @@ export class StartupScript extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: StartupScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ name, ...args }, STARTUP_SCRIPT_OUTPUT_KEYS), opts, MODULE, "StartupScript");
+    super(provider, name, resourceProps(withName(name, args), startupScriptArgsSchema, STARTUP_SCRIPT_OUTPUT_KEYS), opts, MODULE, "StartupScript");
   }
 }

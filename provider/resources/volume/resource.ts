@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, ResourceArgs, resourceProps } from "../shared/resource";
+import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import type { z } from "zod";
 import { VOLUME_OUTPUT_KEYS, VolumeOutputs, volumeArgsSchema } from "./args";
@@ -34,6 +34,6 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps({ name, ...args }, VOLUME_OUTPUT_KEYS), opts, MODULE, "Volume");
+    super(provider, name, resourceProps(withName(name, args), volumeArgsSchema, VOLUME_OUTPUT_KEYS), opts, MODULE, "Volume");
   }
 }
