@@ -6,7 +6,8 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tests/tsconfig.json" }],
   },
-  // The e2e suites drive the real Pulumi CLI; they are slow and share one CLI build.
+  // The e2e suites drive the real Pulumi CLI: find or build it once, before the workers start.
+  globalSetup: "<rootDir>/tests/e2e/harness/globalSetup.ts",
   testTimeout: 120000,
   maxWorkers: 2,
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/"],

@@ -1,51 +1,45 @@
 /**
- * What the emulated platform sells: regions and tiers, GPU models and prices, volume types, OS images,
- * AI models. Values marked CONFIRMED come from shared/docs/barrack-api.md (§2.5 pricing payload, §4.2,
- * §4.3, DOC-VOL); the rest is INFERRED but plausible, and kept here so it can be corrected in one place.
+ * What the emulated platform sells: region locations, GPU models and prices, volume and snapshot prices,
+ * OS images, AI models. Values marked CONFIRMED come from shared/docs/barrack-api.md (§2.5 pricing
+ * payload, §4.6, DOC-VOL); the rest is INFERRED but plausible, and kept here so it can be corrected in one
+ * place. The platform's rules (tiers and their capabilities, size ranges, GPU counts, limits, minimum
+ * balance) are not restated here: they come from provider/platform.ts.
  */
 import {
   CURRENCIES,
   REGIONS,
   TIERS,
+  VOLUME_TYPES,
   type Currency,
   type PricingResponse,
   type Region,
   type Tier,
   type VolumeType,
 } from "../provider/contract";
+import { GPU_COUNTS, TIER_CAPABILITIES, VOLUME_SIZE_GB, tierOf } from "../provider/platform";
 
 export type Prices = Record<Currency, number>;
 
 // ---------------------------------------------------------------------------------------------------
-// Regions (CONFIRMED, DOC-VOL §4.3)
+// Regions (tiers and capabilities: provider/platform.ts)
 // ---------------------------------------------------------------------------------------------------
 
-export interface RegionFacts {
-  tier: Tier;
-  location: string;
-}
-
-export const REGION_FACTS: Record<Region, RegionFacts> = {
-  "CANADA-1": { tier: "legacy", location: "Canada (North America)" },
-  "FINLAND-1": { tier: "advanced", location: "Finland (Nordic)" },
-  "FINLAND-2": { tier: "advanced", location: "Finland (Nordic)" },
-  "FINLAND-3": { tier: "advanced", location: "Finland (Nordic)" },
-  "ICELAND-1": { tier: "advanced", location: "Iceland (Nordic)" },
+export const REGION_LOCATIONS: Record<Region, string> = {
+  "CANADA-1": "Canada (North America)",
+  "FINLAND-1": "Finland (Nordic)",
+  "FINLAND-2": "Finland (Nordic)",
+  "FINLAND-3": "Finland (Nordic)",
+  "ICELAND-1": "Iceland (Nordic)",
 };
-
-export function tierOf(region: Region): Tier {
-  return REGION_FACTS[region].tier;
-}
 
 export function regionsOfTier(tier: Tier): Region[] {
   return REGIONS.filter((r) => tierOf(r) === tier);
 }
 
-/** Legacy tier: SSD, bootable volumes, snapshots. Advanced tier: NVMe/HDD, volume clone and resize. */
-export const TIER_CAPABILITIES: Record<Tier, { volumeTypes: VolumeType[]; bootableVolumes: boolean; cloneResize: boolean; snapshots: boolean }> = {
-  legacy: { volumeTypes: ["SSD"], bootableVolumes: true, cloneResize: false, snapshots: true },
-  advanced: { volumeTypes: ["NVMe", "HDD"], bootableVolumes: false, cloneResize: true, snapshots: false },
-};
+/** The tier that offers a volume type. */
+export function volumeTypeTier(type: VolumeType): Tier {
+  return TIERS.find((t) => TIER_CAPABILITIES[t].volumeTypes.includes(type)) as Tier;
+}
 
 export const LEGACY_REGIONS = regionsOfTier("legacy");
 export const ADVANCED_REGIONS = regionsOfTier("advanced");
@@ -53,9 +47,6 @@ export const ADVANCED_REGIONS = regionsOfTier("advanced");
 // ---------------------------------------------------------------------------------------------------
 // GPUs (prices CONFIRMED for the four models of the P-PRICE example; A100/L40 from the old price list)
 // ---------------------------------------------------------------------------------------------------
-
-/** INFERRED `GpuCountEnum`. */
-export const GPU_COUNTS = [1, 2, 4, 8] as const;
 
 export interface GpuModelFacts {
   model: string;
@@ -106,25 +97,19 @@ export function defaultGpuStock(): Record<string, Record<string, number>> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Storage (CONFIRMED sizes DOC-VOL; prices and unit strings verbatim from P-PRICE)
+// Storage (prices and unit strings verbatim from P-PRICE; sizes: provider/platform.ts)
 // ---------------------------------------------------------------------------------------------------
 
 export const VOLUME_PRICE_UNIT = "per TB per hour";
 export const GPU_PRICE_UNIT = "per GPU per hour";
 export const SNAPSHOT_PRICE_UNIT = "per hour (fixed 100GB)";
-export const MINIMUM_VOLUME_SIZE_GB = 100;
+/** The pricing payload's `minimum_size_gb`: the smallest volume of any type. */
+export const MINIMUM_VOLUME_SIZE_GB = Math.min(...VOLUME_TYPES.map((t) => VOLUME_SIZE_GB[t].min));
 
-export interface VolumeTypeFacts {
-  tier: Tier;
-  minGb: number;
-  maxGb: number;
-  prices: Prices;
-}
-
-export const VOLUME_TYPE_FACTS: Record<VolumeType, VolumeTypeFacts> = {
-  SSD: { tier: "legacy", minGb: 100, maxGb: 102400, prices: { USD: 0.1, EUR: 0.1, INR: 10 } },
-  NVMe: { tier: "advanced", minGb: 100, maxGb: 10000, prices: { USD: 0.3, EUR: 0.35, INR: 30 } },
-  HDD: { tier: "advanced", minGb: 100, maxGb: 16000, prices: { USD: 0.08, EUR: 0.1, INR: 8 } },
+export const VOLUME_PRICES: Record<VolumeType, Prices> = {
+  SSD: { USD: 0.1, EUR: 0.1, INR: 10 },
+  NVMe: { USD: 0.3, EUR: 0.35, INR: 30 },
+  HDD: { USD: 0.08, EUR: 0.1, INR: 8 },
 };
 
 /** Snapshots: priced per 100 GB per hour, legacy tier only (CONFIRMED P-PRICE, P-SBILL arithmetic). */
@@ -133,14 +118,6 @@ export const SNAPSHOT_FIXED_SIZE_GB = 100;
 
 /** Hibernated instances (CONFIRMED REPO): $0.01 / €0.01 / ₹1.00 per hour. */
 export const HIBERNATED_HOURLY: Prices = { USD: 0.01, EUR: 0.01, INR: 1 };
-
-/** Minimum balance for deploy, volume create, snapshot create/restore (CONFIRMED DOC-VOL, DOC-RST). */
-export const MINIMUM_BALANCE: Prices = { USD: 1, EUR: 1, INR: 100 };
-
-/** Scripts and cloud-init (CONFIRMED 16 KB for cloud-init, REPO). */
-export const MAX_TEXT_BYTES = 16 * 1024;
-export const MAX_FIREWALLS = 25;
-export const MAX_SSH_KEYS = 25;
 
 // ---------------------------------------------------------------------------------------------------
 // OS images (names CONFIRMED, REPO; ids and region spread INFERRED)
@@ -192,8 +169,8 @@ export const AI_MODELS: readonly AiModelFacts[] = [
 
 export function pricingData(auth: { authenticatedUser: string; authenticationType: string; timestamp: number }): PricingResponse["pricing_data"] {
   const volumePricing: Record<string, Record<string, { prices: Prices; unit: string }>> = {};
-  for (const [type, facts] of Object.entries(VOLUME_TYPE_FACTS)) {
-    (volumePricing[facts.tier] ??= {})[type] = { prices: { ...facts.prices }, unit: VOLUME_PRICE_UNIT };
+  for (const type of VOLUME_TYPES) {
+    (volumePricing[volumeTypeTier(type)] ??= {})[type] = { prices: { ...VOLUME_PRICES[type] }, unit: VOLUME_PRICE_UNIT };
   }
   const gpuPricing: Record<string, Record<string, { prices: Prices; unit: string; max_count: number }>> = {};
   for (const m of GPU_MODELS) {

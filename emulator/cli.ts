@@ -3,7 +3,7 @@
  * barrack-emulator: runs the Barrack API emulator until SIGINT/SIGTERM.
  *
  *   barrack-emulator --port 8787 --api-key KEY --state-file ./emulator.state.json --time-scale 0.01 \
- *     --fault-rate 0.1 --latency-ms 50 --drop-rate 0 --commit-then-fail-rate 0 --rate-limit 100/60s --log
+ *     --fault-rate 0.1 --latency-ms 50 --drop-rate 0 --commit-then-fail-rate 0 --commit-then-drop-rate 0 --rate-limit 100/60s --log
  *
  * Prints one line with the URL once listening. The API key is never printed in full.
  */
@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
     .option("--latency-ms <ms>", "latency added to every request", integer("latency", 0), 0)
     .option("--drop-rate <p>", "probability of dropping the connection without an answer", number("drop rate", 0, 1), 0)
     .option("--commit-then-fail-rate <p>", "probability of applying a request and answering 500", number("commit-then-fail rate", 0, 1), 0)
+    .option("--commit-then-drop-rate <p>", "probability of applying a request and dropping the connection without an answer", number("commit-then-drop rate", 0, 1), 0)
     .option("--rate-limit <n/window>", 'rate limit, e.g. "100/60s"', parseRateLimit)
     .option("--balance <amount>", "starting balance", number("balance", Number.NEGATIVE_INFINITY), 1000)
     .addOption(new Option("--currency <code>", "account currency").choices(["USD", "EUR", "INR"]).default("USD"))
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<void> {
   program.parse(argv);
   const o = program.opts<{
     port: number; host: string; apiKey?: string; authScheme: "any" | "bearer" | "x-api-key"; stateFile?: string; timeScale: number;
-    faultRate: number; latencyMs: number; dropRate: number; commitThenFailRate: number; rateLimit?: { requests: number; windowMs: number };
+    faultRate: number; latencyMs: number; dropRate: number; commitThenFailRate: number; commitThenDropRate: number; rateLimit?: { requests: number; windowMs: number };
     balance: number; currency: "USD" | "EUR" | "INR"; profileIncomplete?: boolean; gpuStock?: Record<string, Record<string, number>>; log?: boolean;
   }>();
 
@@ -81,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
     authScheme: o.authScheme,
     timeScale: o.timeScale,
     stateFile: o.stateFile,
-    faults: { errorRate: o.faultRate, latencyMs: o.latencyMs, dropRate: o.dropRate, commitThenFailRate: o.commitThenFailRate },
+    faults: { errorRate: o.faultRate, latencyMs: o.latencyMs, dropRate: o.dropRate, commitThenFailRate: o.commitThenFailRate, commitThenDropRate: o.commitThenDropRate },
     rateLimit: o.rateLimit,
     balance: o.balance,
     currency: o.currency,

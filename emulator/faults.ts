@@ -1,6 +1,7 @@
 /**
  * Chaos for clients under test: random faults (error rate, latency, dropped connections, "applied but
- * answered 500"), scripted faults for deterministic tests, and a fixed-window rate limit.
+ * answered 500", "applied but the answer was lost"), scripted faults for deterministic tests, and a
+ * fixed-window rate limit.
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";
@@ -16,14 +17,23 @@ export interface FaultConfig {
   dropRate?: number;
   /** Probability of applying the request and then answering 500. */
   commitThenFailRate?: number;
+  /** Probability of applying (and persisting) the request and then destroying the connection without an answer. */
+  commitThenDropRate?: number;
 }
+
+/**
+ * "status": answer `status` without applying; "drop": destroy the connection without applying;
+ * "commitThenFail": apply, then answer `status`; "commitThenDrop": apply and persist, then destroy the
+ * connection (the response is lost after the server committed); "latency": delay the answer.
+ */
+export const SCRIPTED_FAULT_KINDS = ["status", "drop", "commitThenFail", "commitThenDrop", "latency"] as const;
 
 export interface ScriptedFault {
   /** HTTP method to match (any when absent). */
   method?: string;
   /** Route template relative to /api/ ("vms/", "vms/{vm_id}/stop/") or a concrete path; any when absent. */
   path?: string;
-  kind: "status" | "drop" | "commitThenFail" | "latency";
+  kind: (typeof SCRIPTED_FAULT_KINDS)[number];
   /** For "status" (default 503) and "commitThenFail" (default 500). */
   status?: number;
   /** How many matching requests it affects (default 1). */
@@ -43,12 +53,13 @@ export const faultConfigSchema = z.object({
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   dropRate: rate.optional(),
   commitThenFailRate: rate.optional(),
+  commitThenDropRate: rate.optional(),
 }).strict();
 
 export const scriptedFaultSchema = z.object({
   method: z.string().optional(),
   path: z.string().optional(),
-  kind: z.enum(["status", "drop", "commitThenFail", "latency"]),
+  kind: z.enum(SCRIPTED_FAULT_KINDS),
   status: status.optional(),
   count: z.number().int().min(1).optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
@@ -63,6 +74,8 @@ export interface FaultDecision {
   drop?: boolean;
   /** Handle the request, then answer this status. */
   commitThenFailStatus?: number;
+  /** Handle the request, then destroy the connection without an answer. */
+  commitThenDrop?: boolean;
   retryAfterSeconds?: number;
 }
 
@@ -111,6 +124,7 @@ export class FaultInjector {
         case "drop": decision.drop = true; break;
         case "status": decision.failStatus = f.status ?? 503; break;
         case "commitThenFail": decision.commitThenFailStatus = f.status ?? 500; break;
+        case "commitThenDrop": decision.commitThenDrop = true; break;
       }
       return decision;
     }
@@ -120,6 +134,7 @@ export class FaultInjector {
       const statuses = c.errorStatuses?.length ? c.errorStatuses : [500, 502, 503];
       decision.failStatus = statuses[Math.floor(this.random() * statuses.length)];
     } else if (c.commitThenFailRate && this.random() < c.commitThenFailRate) decision.commitThenFailStatus = 500;
+    else if (c.commitThenDropRate && this.random() < c.commitThenDropRate) decision.commitThenDrop = true;
     return decision;
   }
 }

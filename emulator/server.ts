@@ -3,8 +3,8 @@
  * the admin routes under /_emulator/.
  *
  * Request pipeline for /api/: count → rate limit → faults (latency, drop, status) → auth → lazy
- * transitions → body validation (contract zod schema) → handler → persist (non-GET) → commitThenFail →
- * answer. Everything that fails becomes the contract's error body; nothing a client sends is a 500.
+ * transitions → body validation (contract zod schema) → handler → persist (non-GET) → commitThenFail /
+ * commitThenDrop → answer. Everything that fails becomes the contract's error body; nothing a client sends is a 500.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -24,7 +24,8 @@ import {
   type SshKey,
   type Volume,
 } from "../provider/contract";
-import { gpuModel, tierOf } from "./catalog";
+import { tierOf } from "../provider/platform";
+import { gpuModel } from "./catalog";
 import { ApiError, parseOrThrow } from "./errors";
 import { FaultInjector, RateLimiter, faultConfigSchema, rateLimitSchema, scriptedFaultSchema, type FaultConfig, type RateLimit, type ScriptedFault } from "./faults";
 import { aiHandlers } from "./routes/ai";
@@ -304,11 +305,7 @@ export class EmulatorServer {
       }
       const fault = this.faults.decide(op.method, op.path, req.url);
       if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-      if (fault.drop) {
-        reply.hijack();
-        req.raw.socket.destroy();
-        return;
-      }
+      if (fault.drop) return dropConnection(req, reply);
       if (fault.failStatus !== undefined) {
         throw new ApiError(fault.failStatus, `injected fault: answered ${fault.failStatus} without applying the request`, undefined, { retryAfterSeconds: fault.retryAfterSeconds });
       }
@@ -323,6 +320,7 @@ export class EmulatorServer {
       const result = handler(ctx as Ctx<OperationName>);
       // Persist before answering, so an acknowledged change survives even kill -9.
       if (op.method !== "GET") await this.store.persist();
+      if (fault.commitThenDrop) return dropConnection(req, reply);
       if (fault.commitThenFailStatus !== undefined) {
         throw new ApiError(fault.commitThenFailStatus, `injected fault: the request was applied but answered ${fault.commitThenFailStatus}`, undefined, { retryAfterSeconds: fault.retryAfterSeconds });
       }
@@ -370,6 +368,12 @@ export class EmulatorServer {
     admin("POST", "inject", (req) => this.faults.inject(parseOrThrow(scriptedFaultSchema, req.body) as ScriptedFault));
     admin("POST", "config", (req) => this.configure(parseOrThrow(configSchema, req.body ?? {})));
   }
+}
+
+/** Ends the request with no answer at all: the client sees the connection close (a network failure). */
+function dropConnection(req: FastifyRequest, reply: FastifyReply): void {
+  reply.hijack();
+  req.raw.socket.destroy();
 }
 
 /** Checks a stock setting: a known region, a GPU model offered there, a whole number of GPUs. */

@@ -27,15 +27,14 @@ import {
   type Volume,
   type VolumeType,
 } from "../provider/contract";
+import { MINIMUM_BALANCE, tierOf } from "../provider/platform";
 import {
   HIBERNATED_HOURLY,
-  MINIMUM_BALANCE,
   SNAPSHOT_FIXED_SIZE_GB,
   SNAPSHOT_PRICES,
-  VOLUME_TYPE_FACTS,
+  VOLUME_PRICES,
   defaultGpuStock,
   gpuModel,
-  tierOf,
 } from "./catalog";
 import { ApiError, conflict, notFound } from "./errors";
 
@@ -604,7 +603,7 @@ export class Store {
   }
   /** Price is "per TB per hour" (P-PRICE unit string, kept verbatim). */
   volumeRate(type: VolumeType, sizeGb: number): number {
-    return (VOLUME_TYPE_FACTS[type].prices[this.state.currency] * sizeGb) / 1000 / 60;
+    return (VOLUME_PRICES[type][this.state.currency] * sizeGb) / 1000 / 60;
   }
   /** Snapshots: per 100 GB per hour (P-SBILL arithmetic). */
   snapshotRate(sizeGb: number): number {

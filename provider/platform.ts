@@ -3,6 +3,7 @@
  * do, volume size ranges, name rules. The resource providers check them at preview (so bad input fails
  * before any API call) and the emulator enforces them, both from here.
  */
+import { isIPv4, isIPv6 } from "node:net";
 import { REGIONS, Region, Tier, VolumeType } from "./contract";
 
 /** CONFIRMED (DOC-VOL §4.3). */
@@ -102,13 +103,14 @@ export const SSH_KEY_TYPES = [
 ] as const;
 export const SSH_PUBLIC_KEY_PATTERN = new RegExp(`^(${SSH_KEY_TYPES.join("|")}) [A-Za-z0-9+/]+={0,3}( [^\\r\\n]*)?$`);
 
-/** IPv4/IPv6 CIDR, as firewall and security rules take it. */
+/**
+ * IPv4/IPv6 CIDR, as firewall and security rules take it (§2.11): a valid address (IPv4 octets 0–255
+ * without leading zeros; IPv6 in any valid notation, no zone index) and a prefix of 0–32 or 0–128.
+ */
 export function isCidr(text: string, ethertype?: "IPv4" | "IPv6"): boolean {
-  const [address, prefix, ...rest] = text.split("/");
+  const [address = "", prefix, ...rest] = text.split("/");
   if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
   const bits = Number(prefix);
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address ?? "");
-  if (v4) return ethertype !== "IPv6" && bits <= 32 && v4.slice(1).every((o) => Number(o) <= 255);
-  const v6 = address !== undefined && address.includes(":") && /^[0-9A-Fa-f:.]+$/.test(address) && (address.match(/::/g) ?? []).length <= 1;
-  return Boolean(v6) && ethertype !== "IPv4" && bits <= 128;
+  if (isIPv4(address)) return ethertype !== "IPv6" && bits <= 32;
+  return isIPv6(address) && /^[0-9A-Fa-f:.]+$/.test(address) && ethertype !== "IPv4" && bits <= 128;
 }

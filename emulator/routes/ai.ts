@@ -3,7 +3,8 @@
  * debited from the balance, and the usage summary and history.
  */
 import { createHash } from "node:crypto";
-import { AI_MODELS, MINIMUM_BALANCE } from "../catalog";
+import { MINIMUM_BALANCE } from "../../provider/platform";
+import { AI_MODELS } from "../catalog";
 import { ApiError, badRequest } from "../errors";
 import { isoZ, round } from "../store";
 import type { Handlers } from "./common";

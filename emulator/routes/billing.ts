@@ -3,7 +3,7 @@
  * `summary`, pagination and currency. A record covers one stretch at one rate; `total_duration_minutes`
  * counts billed minutes, so `total_cost = total_duration_minutes × per_minute_rate`.
  */
-import { tierOf } from "../catalog";
+import { tierOf } from "../../provider/platform";
 
 import { isoNoZone, isoZ, round, type BillingRec } from "../store";
 import type { Handlers } from "./common";

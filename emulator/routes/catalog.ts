@@ -1,18 +1,19 @@
 /** Account and catalogue: balance, GPU stock and specs, regions, pricing, OS images, volume types. */
-import { REGIONS, pricingRequestSchema, type Region } from "../../provider/contract";
+import { REGIONS, VOLUME_TYPES, pricingRequestSchema, type Region } from "../../provider/contract";
+import { TIER_CAPABILITIES, VOLUME_SIZE_GB, capabilitiesOf, tierOf } from "../../provider/platform";
 import {
   GPU_MODELS,
   OS_IMAGES,
-  REGION_FACTS,
-  TIER_CAPABILITIES,
+  REGION_LOCATIONS,
+  VOLUME_PRICES,
   VOLUME_PRICE_UNIT,
-  VOLUME_TYPE_FACTS,
   flavorFor,
   gpuCountsFor,
   gpuModel,
   gpuRegions,
   pricingData,
   regionsOfTier,
+  volumeTypeTier,
 } from "../catalog";
 import { badRequest, parseOrThrow } from "../errors";
 import type { Ctx, Handlers, Query } from "./common";
@@ -94,11 +95,10 @@ export const catalogHandlers = {
   listRegions: ({ query }) => {
     const only = queryRegion(query);
     const regions = REGIONS.filter((r) => only === undefined || r === only).map((name: Region) => {
-      const facts = REGION_FACTS[name];
-      const caps = TIER_CAPABILITIES[facts.tier];
+      const caps = capabilitiesOf(name);
       return {
-        name, tier: facts.tier, location: facts.location, volume_types: [...caps.volumeTypes],
-        bootable_volumes: caps.bootableVolumes, volume_clone_resize: caps.cloneResize, snapshots: caps.snapshots,
+        name, tier: tierOf(name), location: REGION_LOCATIONS[name], volume_types: [...caps.volumeTypes],
+        bootable_volumes: caps.bootableVolumes, volume_clone_resize: caps.volumeCloneResize, snapshots: caps.snapshots,
       };
     });
     return { message: "Regions retrieved successfully", data: { regions } };
@@ -117,19 +117,22 @@ export const catalogHandlers = {
 
   listVolumeTypes: ({ query }) => {
     const region = queryRegion(query);
-    const volume_types = Object.entries(VOLUME_TYPE_FACTS)
-      .filter(([, f]) => region === undefined || REGION_FACTS[region].tier === f.tier)
-      .map(([type, f]) => ({
-        volume_type: type as keyof typeof VOLUME_TYPE_FACTS,
-        tier: f.tier,
-        regions: regionsOfTier(f.tier),
-        min_size_gb: f.minGb,
-        max_size_gb: f.maxGb,
-        bootable: TIER_CAPABILITIES[f.tier].bootableVolumes,
-        clone_resize: TIER_CAPABILITIES[f.tier].cloneResize,
-        prices: { ...f.prices },
-        unit: VOLUME_PRICE_UNIT,
-      }));
+    const volume_types = VOLUME_TYPES
+      .filter((type) => region === undefined || capabilitiesOf(region).volumeTypes.includes(type))
+      .map((type) => {
+        const tier = volumeTypeTier(type);
+        return {
+          volume_type: type,
+          tier,
+          regions: regionsOfTier(tier),
+          min_size_gb: VOLUME_SIZE_GB[type].min,
+          max_size_gb: VOLUME_SIZE_GB[type].max,
+          bootable: TIER_CAPABILITIES[tier].bootableVolumes,
+          clone_resize: TIER_CAPABILITIES[tier].volumeCloneResize,
+          prices: { ...VOLUME_PRICES[type] },
+          unit: VOLUME_PRICE_UNIT,
+        };
+      });
     return { message: "Volume types retrieved successfully", data: { volume_types } };
   },
 } satisfies Partial<Handlers>;

@@ -1,8 +1,8 @@
 /** Firewalls: create, list, details, rules, attachment (the complete set of instances), delete (force). */
 import { PROTOCOLS } from "../../provider/contract";
-import { MAX_FIREWALLS } from "../catalog";
+import { LIMITS } from "../../provider/platform";
 import { badRequest, conflict, notFound, wrongState } from "../errors";
-import { checkDescription, checkDisplayName } from "../rules";
+import { checkDescription, checkName } from "../rules";
 import type { AttachmentRec, FirewallRec } from "../store";
 import type { Handlers } from "./common";
 import { filterRegion, nameTaken, pageFields, paginate, queryBool } from "./common";
@@ -10,12 +10,12 @@ import { makeRules } from "./instances";
 
 export const firewallHandlers = {
   createFirewall: ({ store, body }) => {
-    checkDisplayName(body.name);
+    checkName("firewall", body.name);
     checkDescription(body.description);
     const all = Object.values(store.state.firewalls);
     const twin = nameTaken(all, (f) => f.name, body.name);
     if (twin) conflict(`a firewall named ${JSON.stringify(body.name)} already exists (${twin.firewall_id}); firewall names are unique per account`);
-    if (all.length >= MAX_FIREWALLS) conflict(`the account already has ${all.length} firewalls, the maximum of ${MAX_FIREWALLS}; delete one first`);
+    if (all.length >= LIMITS.firewallsPerAccount) conflict(`the account already has ${all.length} firewalls, the maximum of ${LIMITS.firewallsPerAccount}; delete one first`);
     const rec: FirewallRec = {
       firewall_id: store.newId("firewall"), name: body.name, description: body.description ?? "", region: body.region,
       status: "CREATING", pending: [], rules: [], attachments: [], created_at: store.now(),

@@ -1,8 +1,9 @@
 /** Instances (VMs): deploy, list, details, lifecycle actions, public IP, security rules, volume attachment. */
 import type { Rule, RuleRequest } from "../../provider/contract";
-import { GPU_MODELS, flavorFor, gpuCountsFor, gpuModel, gpuRegions, osImage, OS_IMAGES, tierOf } from "../catalog";
+import { capabilitiesOf, regionsWhere, tierOf } from "../../provider/platform";
+import { GPU_MODELS, flavorFor, gpuCountsFor, gpuModel, gpuRegions, osImage, OS_IMAGES } from "../catalog";
 import { badRequest, conflict, notFound, wrongState } from "../errors";
-import { checkInstanceName, checkRule, checkTextSize, sameRule } from "../rules";
+import { checkName, checkRule, checkTextSize, sameRule } from "../rules";
 import { GONE, type InstanceRec, type Store, type VolumeRec } from "../store";
 import type { Handlers, Reply } from "./common";
 import { filterRegion, nameTaken, pageFields, paginate } from "./common";
@@ -56,7 +57,7 @@ export const instanceHandlers = {
   deployInstance: ({ store, body }) => {
     const s = store.state;
     const d = store.delays;
-    checkInstanceName(body.vm_name);
+    checkName("instance", body.vm_name, "vm_name");
     const region = body.region;
     const m = gpuModel(body.gpu_model);
     if (!m) badRequest("gpu_model", `gpu_model must be one of ${GPU_MODELS.map((g) => g.model).join(", ")} (got ${JSON.stringify(body.gpu_model)})`);
@@ -80,10 +81,11 @@ export const instanceHandlers = {
     }
     let bootVolume: VolumeRec | undefined;
     if (body.boot_volume_id !== undefined) {
-      if (tierOf(region) !== "legacy") badRequest("boot_volume_id", `boot_volume_id: booting from a volume is only available in legacy-tier regions (CANADA-1), not ${region}`);
+      const bootRegions = regionsWhere((c) => c.bootableVolumes).join(", ");
+      if (!capabilitiesOf(region).bootableVolumes) badRequest("boot_volume_id", `boot_volume_id: booting from a volume is only available in legacy-tier regions (${bootRegions}), not ${region}`);
       bootVolume = s.volumes[body.boot_volume_id];
       if (!bootVolume) badRequest("boot_volume_id", `boot_volume_id: no volume with id ${JSON.stringify(body.boot_volume_id)}`);
-      if (!bootVolume.bootable) badRequest("boot_volume_id", `volume ${bootVolume.volume_id} is not bootable; create one with bootable: true and an Ubuntu image_id in CANADA-1`);
+      if (!bootVolume.bootable) badRequest("boot_volume_id", `volume ${bootVolume.volume_id} is not bootable; create one with bootable: true and an Ubuntu image_id in ${bootRegions}`);
       if (bootVolume.region !== region) badRequest("boot_volume_id", `volume ${bootVolume.volume_id} is in ${bootVolume.region}; a boot volume must be in the instance's region ${region}`);
     }
     const image = body.image_id !== undefined ? s.images[body.image_id] : undefined;

@@ -1,13 +1,14 @@
-/** Startup scripts: CRUD and bulk delete. Names unique per account, content at most 16 KB. */
+/** Startup scripts: CRUD and bulk delete. Names unique per account, content at most SCRIPT_MAX_BYTES (16 KB). */
 import { idPattern } from "../../provider/contract";
+import { SCRIPT_MAX_BYTES } from "../../provider/platform";
 import { badRequest, conflict } from "../errors";
-import { checkDescription, checkScriptName, checkTextSize } from "../rules";
+import { checkDescription, checkName, checkTextSize } from "../rules";
 import type { ScriptRec, Store } from "../store";
 import type { Handlers } from "./common";
 import { nameTaken, pageFields, paginate } from "./common";
 
 function checkContent(content: string): void {
-  if (content.trim() === "") badRequest("content", "content must not be empty: give the script text (at most 16 KB)");
+  if (content.trim() === "") badRequest("content", `content must not be empty: give the script text (at most ${SCRIPT_MAX_BYTES / 1024} KB)`);
   checkTextSize(content, "content");
 }
 
@@ -25,7 +26,7 @@ export const scriptHandlers = {
   getScript: ({ store, params }) => ({ message: "Script retrieved successfully", data: { script: store.scriptWire(store.script(params.script_id)) } }),
 
   createScript: ({ store, body }) => {
-    checkScriptName(body.name);
+    checkName("script", body.name);
     checkDescription(body.description);
     checkContent(body.content);
     requireUniqueName(store, body.name);
@@ -37,7 +38,7 @@ export const scriptHandlers = {
 
   updateScript: ({ store, params, body }) => {
     const rec = store.script(params.script_id);
-    if (body.name !== undefined) checkScriptName(body.name);
+    if (body.name !== undefined) checkName("script", body.name);
     checkDescription(body.description);
     if (body.content !== undefined) checkContent(body.content);
     if (body.name !== undefined) requireUniqueName(store, body.name, rec);

@@ -1,7 +1,8 @@
 /** Snapshots (legacy tier only) and custom images made from them; restore creates a NEW instance. */
-import { LEGACY_REGIONS, gpuModel, tierOf } from "../catalog";
+import { capabilitiesOf, regionsWhere } from "../../provider/platform";
+import { gpuModel } from "../catalog";
 import { badRequest, conflict, wrongState } from "../errors";
-import { checkDescription, checkDisplayName, checkInstanceName } from "../rules";
+import { checkDescription, checkName } from "../rules";
 import type { ImageRec, InstanceRec, SnapshotRec, Store } from "../store";
 import type { Handlers } from "./common";
 import { filterRegion, nameTaken, pageFields, paginate } from "./common";
@@ -19,20 +20,20 @@ export const snapshotHandlers = {
 
   getSnapshot: ({ store, params }) => ({ message: "Snapshot retrieved successfully", data: { snapshot: store.snapshotWire(store.snapshot(params.snapshot_id)) } }),
 
-  /** ACTIVE instances in the legacy tier (snapshots are legacy-only, P-PRICE). */
+  /** ACTIVE instances where snapshots exist (the legacy tier, P-PRICE). */
   listSnapshotEligibleInstances: ({ store, query }) => {
     const vms = filterRegion(Object.values(store.state.instances), query)
-      .filter((r) => r.status === "ACTIVE" && tierOf(r.region) === "legacy").map((r) => store.instanceWire(r));
+      .filter((r) => r.status === "ACTIVE" && capabilitiesOf(r.region).snapshots).map((r) => store.instanceWire(r));
     return { message: "Eligible instances retrieved successfully", data: { vms } };
   },
 
   createSnapshot: ({ store, body }) => {
-    checkDisplayName(body.name);
+    checkName("snapshot", body.name);
     checkDescription(body.description);
     const vm = store.state.instances[body.vm_id];
     if (!vm) badRequest("vm_id", `vm_id: no instance with id ${JSON.stringify(body.vm_id)}`);
-    if (tierOf(vm.region) !== "legacy") {
-      badRequest("vm_id", `snapshots are only available in legacy-tier regions (${LEGACY_REGIONS.join(", ")}); instance ${vm.vm_id} is in ${vm.region}`);
+    if (!capabilitiesOf(vm.region).snapshots) {
+      badRequest("vm_id", `snapshots are only available in legacy-tier regions (${regionsWhere((c) => c.snapshots).join(", ")}); instance ${vm.vm_id} is in ${vm.region}`);
     }
     store.requireAccountReady("create a snapshot");
     if (vm.status !== "ACTIVE") wrongState("instance", vm.vm_id, vm.status, "snapshot", ["ACTIVE"]);
@@ -62,7 +63,7 @@ export const snapshotHandlers = {
 
   restoreSnapshot: ({ store, params, body }) => {
     const snap = store.snapshot(params.snapshot_id);
-    checkInstanceName(body.vm_name);
+    checkName("instance", body.vm_name, "vm_name");
     store.requireAccountReady("restore a snapshot");
     if (snap.status !== "SUCCESS") wrongState("snapshot", snap.snapshot_id, snap.status, "restore", ["SUCCESS"]);
     const twin = nameTaken(Object.values(store.state.instances), (x) => x.vm_name, body.vm_name);
@@ -92,7 +93,7 @@ export const snapshotHandlers = {
 
   /** From a SUCCESS snapshot, in the snapshot's region (CONFIRMED REPO). */
   createImage: ({ store, body }) => {
-    checkDisplayName(body.name);
+    checkName("image", body.name);
     checkDescription(body.description);
     const snap = store.state.snapshots[body.snapshot_id];
     if (!snap) badRequest("snapshot_id", `snapshot_id: no snapshot with id ${JSON.stringify(body.snapshot_id)}`);

@@ -1,8 +1,8 @@
 /** SSH keys: import an OpenSSH public key, or let the server generate a pair (private key returned once). */
 import { generateKeyPairSync } from "node:crypto";
-import { MAX_SSH_KEYS } from "../catalog";
+import { LIMITS } from "../../provider/platform";
 import { conflict } from "../errors";
-import { checkPublicKey, checkSshKeyName, fingerprintOf } from "../rules";
+import { checkName, checkPublicKey, fingerprintOf } from "../rules";
 import type { SshKeyRec } from "../store";
 import type { Handlers } from "./common";
 import { nameTaken, pageFields, paginate } from "./common";
@@ -46,13 +46,13 @@ export const sshKeyHandlers = {
   getSshKey: ({ store, params }) => ({ message: "SSH key retrieved successfully", data: { ssh_key: store.sshKeyWire(store.sshKey(params.key_id)) } }),
 
   createSshKey: ({ store, body }) => {
-    checkSshKeyName(body.name);
+    checkName("sshKey", body.name);
     const imported = body.public_key !== undefined ? checkPublicKey(body.public_key) : undefined;
     const all = Object.values(store.state.sshKeys);
     const twin = nameTaken(all, (k) => k.name, body.name);
     if (twin) conflict(`an SSH key named ${JSON.stringify(body.name)} already exists (${twin.key_id}); key names are unique per account`);
     // Keys are distributed to every region, so the per-region limit of 25 is a per-account one.
-    if (all.length >= MAX_SSH_KEYS) conflict(`the account already has ${all.length} SSH keys, the maximum of ${MAX_SSH_KEYS} per region; delete one first`);
+    if (all.length >= LIMITS.sshKeysPerRegion) conflict(`the account already has ${all.length} SSH keys, the maximum of ${LIMITS.sshKeysPerRegion} per region; delete one first`);
     let privateKey: string | undefined;
     let key: { publicKey: string; fingerprint: string };
     if (imported) key = imported;

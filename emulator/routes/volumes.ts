@@ -1,8 +1,8 @@
-/** Volumes: create (bootable in CANADA-1 only), list, details, delete, resize and clone (advanced tier only). */
-import { REGIONS } from "../../provider/contract";
-import { OS_IMAGES, TIER_CAPABILITIES, VOLUME_TYPE_FACTS, osImage, tierOf } from "../catalog";
+/** Volumes: create (bootable in the legacy tier only), list, details, delete, resize and clone (advanced tier only). */
+import { BOOTABLE_IMAGE_PREFIX, VOLUME_SIZE_GB, capabilitiesOf, regionsWhere, tierOf } from "../../provider/platform";
+import { OS_IMAGES, osImage, type OsImageFacts } from "../catalog";
 import { badRequest, conflict, wrongState } from "../errors";
-import { checkVolumeName, checkVolumeSize } from "../rules";
+import { checkName, checkVolumeSize } from "../rules";
 import { GONE, type Store, type VolumeRec } from "../store";
 import type { Handlers } from "./common";
 import { filterRegion, nameTaken, pageFields, paginate } from "./common";
@@ -14,10 +14,15 @@ function requireUniqueInRegion(store: Store, name: string, region: string): void
 
 /** Clone and resize exist only in the advanced tier (CONFIRMED DOC-VOL). */
 function requireCloneResize(v: VolumeRec, action: string): void {
-  if (!TIER_CAPABILITIES[tierOf(v.region)].cloneResize) {
-    const regions = REGIONS.filter((r) => TIER_CAPABILITIES[tierOf(r)].cloneResize);
+  if (!capabilitiesOf(v.region).volumeCloneResize) {
+    const regions = regionsWhere((c) => c.volumeCloneResize);
     badRequest("volume_id", `volume ${action} is only available in advanced-tier regions (${regions.join(", ")}); volume ${v.volume_id} is in ${v.region}`);
   }
+}
+
+/** Bootable volumes need an Ubuntu OS image (platform rule: the image id starts with BOOTABLE_IMAGE_PREFIX). */
+function bootableImage(img: OsImageFacts): boolean {
+  return img.id.toLowerCase().startsWith(BOOTABLE_IMAGE_PREFIX);
 }
 
 function newVolume(store: Store, fields: Pick<VolumeRec, "name" | "region" | "size_gb" | "volume_type" | "bootable" | "image_id" | "source_volume_id">, seconds: number): VolumeRec {
@@ -42,20 +47,20 @@ function nextName(store: Store): string {
 
 export const volumeHandlers = {
   createVolume: ({ store, body }) => {
-    checkVolumeName(body.name);
+    checkName("volume", body.name);
     const tier = tierOf(body.region);
-    const caps = TIER_CAPABILITIES[tier];
+    const caps = capabilitiesOf(body.region);
     if (!caps.volumeTypes.includes(body.volume_type)) {
       badRequest("volume_type", `volume_type in ${body.region} (${tier} tier) must be ${caps.volumeTypes.join(" or ")} (got ${body.volume_type})`);
     }
     checkVolumeSize(body.volume_type, body.size_gb);
     const bootable = body.bootable ?? false;
     if (bootable) {
-      if (!caps.bootableVolumes) badRequest("bootable", `bootable volumes are not supported in ${body.region} (${tier} tier); they are available in CANADA-1 only`);
+      if (!caps.bootableVolumes) badRequest("bootable", `bootable volumes are not supported in ${body.region} (${tier} tier); they are available in ${regionsWhere((c) => c.bootableVolumes).join(", ")} only`);
       if (body.image_id === undefined) badRequest("image_id", "image_id (an Ubuntu OS image) is required for a bootable volume");
       const img = osImage(body.image_id);
-      const ubuntu = OS_IMAGES.filter((i) => i.type === "Ubuntu" && i.regions.includes(body.region)).map((i) => i.id);
-      if (!img || img.type !== "Ubuntu" || !img.regions.includes(body.region)) {
+      const ubuntu = OS_IMAGES.filter((i) => bootableImage(i) && i.regions.includes(body.region)).map((i) => i.id);
+      if (!img || !bootableImage(img) || !img.regions.includes(body.region)) {
         badRequest("image_id", `image_id must be an Ubuntu OS image offered in ${body.region}: ${ubuntu.join(", ")} (got ${JSON.stringify(body.image_id)})`);
       }
     } else if (body.image_id !== undefined) {
@@ -100,7 +105,7 @@ export const volumeHandlers = {
     }
     if (v.status !== "available") wrongState("volume", v.volume_id, v.status, "resize", ["available"]);
     if (body.new_size_gb < v.size_gb) {
-      badRequest("new_size_gb", `new_size_gb must be greater than the current size ${v.size_gb} GB (volumes only grow) and at most ${VOLUME_TYPE_FACTS[v.volume_type].maxGb} for ${v.volume_type}; got ${body.new_size_gb}`);
+      badRequest("new_size_gb", `new_size_gb must be greater than the current size ${v.size_gb} GB (volumes only grow) and at most ${VOLUME_SIZE_GB[v.volume_type].max} for ${v.volume_type}; got ${body.new_size_gb}`);
     }
     v.status = "resizing";
     v.resize_to = body.new_size_gb;
@@ -111,7 +116,7 @@ export const volumeHandlers = {
   cloneVolume: ({ store, params, body }) => {
     const src = store.volume(params.volume_id);
     requireCloneResize(src, "clone");
-    checkVolumeName(body.name);
+    checkName("volume", body.name);
     store.requireAccountReady("clone a volume");
     if (src.status !== "available") wrongState("volume", src.volume_id, src.status, "clone", ["available"]);
     requireUniqueInRegion(store, body.name, src.region);

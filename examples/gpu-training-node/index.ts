@@ -1,16 +1,22 @@
 /**
  * A GPU training node: a generated SSH key, a startup script, a firewall that lets SSH in, an NVMe data
  * volume, and an H100 instance that mounts the volume. Config (all optional):
- *   region (FINLAND-1), gpuModel (H100-SXM5-80GB), gpuCount (1), dataSizeGb (500), powerState (running)
+ *   region (FINLAND-1), gpuModel (H100-SXM5-80GB), gpuCount (1), dataSizeGb (500), powerState (running),
+ *   openPorts ("22,6006": SSH and TensorBoard; one inbound TCP rule per port, "" for none)
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as barrack from "pulumi-barrack";
 
 const config = new pulumi.Config();
-const region = config.get("region") ?? "FINLAND-1";
+const region = (config.get("region") ?? "FINLAND-1") as barrack.Region;
 const gpuModel = config.get("gpuModel") ?? "H100-SXM5-80GB";
 const gpuCount = config.getNumber("gpuCount") ?? 1;
 const powerState = (config.get("powerState") ?? "running") as "running" | "stopped" | "hibernated";
+const openPorts = (config.get("openPorts") ?? "22,6006")
+  .split(",")
+  .map((port) => port.trim())
+  .filter((port) => port !== "")
+  .map(Number);
 
 const key = new barrack.SshKey("trainer-key", {});
 
@@ -25,7 +31,7 @@ const data = new barrack.Volume("trainer-data", {
   sizeGb: config.getNumber("dataSizeGb") ?? 500,
 });
 
-const ubuntu = barrack.getOsImagesOutput({ region }).apply((images) => {
+const ubuntu = barrack.getOsImagesOutput({ region }).apply(({ images }) => {
   const image = images.find((i) => i.name.includes("Ubuntu"));
   if (!image) throw new Error(`no Ubuntu image in ${region}`);
   return image.id;
@@ -45,11 +51,9 @@ const trainer = new barrack.Instance("trainer", {
 
 const firewall = new barrack.Firewall("trainer-fw", {
   region,
-  description: "SSH and TensorBoard from anywhere",
-  rules: [
-    { direction: "ingress", protocol: "tcp", portRangeMin: 22, portRangeMax: 22 },
-    { direction: "ingress", protocol: "tcp", portRangeMin: 6006, portRangeMax: 6006 },
-  ],
+  // Changing the description would replace the firewall; changing openPorts updates its rules in place.
+  description: "Inbound TCP ports of the training node, from anywhere",
+  rules: openPorts.map((port) => ({ direction: "ingress" as const, protocol: "tcp" as const, portRangeMin: port, portRangeMax: port })),
   // The firewall owns its attachments: this is the complete set of instances it protects.
   instanceIds: [trainer.id],
 });

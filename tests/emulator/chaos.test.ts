@@ -1,7 +1,11 @@
 /**
- * Test and chaos controls: scripted faults (status, drop, commitThenFail, latency), random faults, the
- * rate limit with Retry-After, request counters, reset, and the same controls over HTTP (/_emulator/).
+ * Test and chaos controls: scripted faults (status, drop, commitThenFail, commitThenDrop, latency), random
+ * faults, the rate limit with Retry-After, request counters, reset, and the same controls over HTTP
+ * (/_emulator/).
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { call, deployActive, ed25519PublicKey, expectError, get, post, type J } from "./helpers";
 
@@ -18,6 +22,8 @@ beforeEach(() => {
 
 const keyBody = (name: string) => ({ name, public_key: ed25519PublicKey() });
 const keyCount = (): number => emu.inventory().sshKeys.length;
+/** What fetch reports when the server closes the connection without answering. */
+const DROPPED = { message: "fetch failed", cause: expect.objectContaining({ code: "UND_ERR_SOCKET" }) };
 
 describe("scripted faults", () => {
   test("status: the next matching request fails without effect; others pass", async () => {
@@ -53,6 +59,28 @@ describe("scripted faults", () => {
     expect(keyCount()).toBe(1);
     expect(emu.inventory().sshKeys[0].name).toBe("committed");
     expectError(await post(emu, "ssh-keys/", keyBody("committed")), 409);
+  });
+
+  test("commitThenDrop: applied and persisted, then the connection closes unanswered; the retry sees the conflict", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "barrack-emu-ctd-"));
+    const stateFile = join(dir, "state.json");
+    const durable = await startEmulator({ port: 0, timeScale: 0.001, stateFile });
+    try {
+      durable.injectFault({ method: "POST", path: "ssh-keys/", kind: "commitThenDrop" });
+      await expect(post(durable, "ssh-keys/", keyBody("answer-lost"))).rejects.toMatchObject(DROPPED);
+      const [key] = durable.inventory().sshKeys;
+      expect(key.name).toBe("answer-lost");
+      // Persisted before the drop: the state file already holds it.
+      const saved = JSON.parse(readFileSync(stateFile, "utf8"));
+      expect(Object.values(saved.state.sshKeys).map((k) => (k as J).key_id)).toEqual([key.key_id]);
+      // One-shot: the retry is answered, and finds the committed key.
+      const retry = await post(durable, "ssh-keys/", keyBody("answer-lost"));
+      expectError(retry, 409);
+      expect(retry.body.message).toContain(key.key_id);
+    } finally {
+      await durable.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("route templates with placeholders match any id; concrete paths match one", async () => {
@@ -107,6 +135,13 @@ describe("random faults", () => {
     expectError(await post(emu, "scripts/", { name: "ctf", content: "x" }), 500);
     emu.setFaults({});
     expect(emu.inventory().scripts.map((s) => s.name)).toEqual(["ctf"]);
+  });
+
+  test("commitThenDropRate 1 applies, then drops the connection", async () => {
+    emu.setFaults({ commitThenDropRate: 1 });
+    await expect(post(emu, "scripts/", { name: "ctd", content: "x" })).rejects.toMatchObject(DROPPED);
+    emu.setFaults({});
+    expect(emu.inventory().scripts.map((s) => s.name)).toEqual(["ctd"]);
   });
 
   test("latencyMs applies to every request", async () => {

@@ -5,6 +5,7 @@
  */
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { operations } from "../../provider/contract";
+import { NAME_RULES } from "../../provider/platform";
 import { call, deployActive, deployBody, ed25519PublicKey, expectError, get, post, UBUNTU, volumeAvailable, waitFor, type J } from "./helpers";
 
 let emu: RunningEmulator;
@@ -80,6 +81,7 @@ const instanceRows: Row[] = [
   { what: "cloud_init over 16 KB", path: "vms/", body: vm({ cloud_init: "x".repeat(16385) }), status: 400, field: "cloud_init" },
   { what: "public_ip not a boolean", path: "vms/", body: vm({ public_ip: "yes" }), status: 400, field: "public_ip" },
   { what: "security rule with a bad CIDR", path: "vms/", body: vm({ security_rules: [rule({ remote_ip_prefix: "300.0.0.0/8" })] }), status: 400, field: "security_rules[0].remote_ip_prefix" },
+  { what: "malformed IPv6 CIDR", path: "vms/", body: vm({ security_rules: [rule({ protocol: "icmp", port_range_min: null, port_range_max: null, ethertype: "IPv6", remote_ip_prefix: "1:2:3/64" })] }), status: 400, field: "security_rules[0].remote_ip_prefix" },
   { what: "IPv6 CIDR on an IPv4 rule", path: "vms/", body: vm({ security_rules: [rule({ remote_ip_prefix: "::/0" })] }), status: 400, field: "security_rules[0].remote_ip_prefix" },
   { what: "ports on an icmp rule", path: "vms/", body: vm({ security_rules: [rule({ protocol: "icmp" })] }), status: 400, field: "security_rules[0].port_range_min" },
   { what: "port 0", path: "vms/", body: vm({ security_rules: [rule({ port_range_min: 0 })] }), status: 400, field: "security_rules[0].port_range_min" },
@@ -163,6 +165,8 @@ describe("input rules", () => {
     expect(r.body.message).toMatch(/1, 2, 4/);
     const s = await post(emu, "volumes/", { name: uniq("vol"), region: "FINLAND-1", size_gb: 20000, volume_type: "HDD" });
     expect(s.body.message).toMatch(/100 to 16000/);
+    const n = await post(emu, "volumes/", { name: "-data", region: "CANADA-1", size_gb: 100, volume_type: "SSD" });
+    expect(n.body.message).toContain(`name must be ${NAME_RULES.volume.allowed}`);
   });
 });
 

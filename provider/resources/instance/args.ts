@@ -30,7 +30,7 @@ export const instanceArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
   name: nameSchema("instance"),
   region: regionSchema,
-  /** E.g. "H100-SXM5-80GB" (see getGpuStocks()). Optional with `snapshotId`, which inherits it. */
+  /** E.g. "H100-SXM5-80GB" (see getGpuStock()). Optional with `snapshotId`, which inherits it. */
   gpuModel: z.string({ error: "must be a GPU model name such as H100-SXM5-80GB" }).min(1, { error: "must not be empty" }).optional(),
   /** Optional with `snapshotId`, which inherits it. */
   gpuCount: gpuCountSchema.optional(),
@@ -199,7 +199,7 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
       if (news[key] !== undefined) failures.push({ property: key, reason: `a snapshot restore keeps the snapshot's disk and cannot take ${key}; remove it or boot from an image instead` });
     }
   } else {
-    if (news.gpuModel === undefined) failures.push({ property: "gpuModel", reason: "is required (a GPU model such as H100-SXM5-80GB; see getGpuStocks())" });
+    if (news.gpuModel === undefined) failures.push({ property: "gpuModel", reason: "is required (a GPU model such as H100-SXM5-80GB; see getGpuStock())" });
     if (news.gpuCount === undefined) failures.push({ property: "gpuCount", reason: `is required: one of ${GPU_COUNTS.join(", ")}` });
     if (news.sshKeyIds === undefined || news.sshKeyIds.length === 0) {
       failures.push({ property: "sshKeyIds", reason: "needs at least one SSH key id (only a snapshot restore inherits its keys)" });

@@ -62,7 +62,9 @@ export interface OperationResult {
   allSteps: StepRecord[];
   /** Non-debug diagnostics (program/provider errors, warnings, console.log output from providers). */
   diagnostics: Diagnostic[];
+  /** The CLI's stdout (the human-readable progress and "Diagnostics:" sections), also on failure. */
   stdout: string;
+  /** The CLI's stderr (usually empty; e.g. "error: update failed" lines). */
   stderr: string;
   /** The Automation API's error message when the operation failed (includes the CLI's stdout/stderr). */
   error?: string;

@@ -310,7 +310,15 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
 
   const operation = async (kind: OperationKind, o: OperationOptions = {}): Promise<OperationResult> => {
     const collector = new EventCollector();
-    const common = { onEvent: collector.onEvent, color: "never" as const };
+    // The CLI's own stdout/stderr, streamed (on failure the Automation API folds both into one message).
+    let stdout = "";
+    let stderr = "";
+    const common = {
+      onEvent: collector.onEvent,
+      onOutput: (out: string) => void (stdout += out),
+      onError: (err: string) => void (stderr += err),
+      color: "never" as const,
+    };
     let result: OperationResult;
     try {
       switch (kind) {
@@ -319,7 +327,7 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
             ...common,
             ...pick(o, ["refresh", "target", "replace", "expectNoChanges", "parallel", "program"]),
           });
-          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.changeSummary, stdout: r.stdout, stderr: r.stderr });
+          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.changeSummary, stdout, stderr });
           break;
         }
         case "up": {
@@ -330,29 +338,28 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
           result = buildResult(kind, collector, {
             ok: true,
             summary: collector.summary ?? r.summary.resourceChanges ?? {},
-            stdout: r.stdout,
-            stderr: r.stderr,
+            stdout,
+            stderr,
             outputs: plainOutputs(r.outputs),
           });
           break;
         }
         case "refresh": {
           const r = await stack.refresh({ ...common, ...pick(o, ["target", "expectNoChanges", "parallel"]) });
-          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.summary.resourceChanges ?? {}, stdout: r.stdout, stderr: r.stderr });
+          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.summary.resourceChanges ?? {}, stdout, stderr });
           break;
         }
         case "destroy": {
           const r = await stack.destroy({ ...common, ...pick(o, ["target", "parallel", "continueOnError"]) });
-          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.summary.resourceChanges ?? {}, stdout: r.stdout, stderr: r.stderr });
+          result = buildResult(kind, collector, { ok: true, summary: collector.summary ?? r.summary.resourceChanges ?? {}, stdout, stderr });
           break;
         }
       }
     } catch (err) {
-      const cr = (err as { commandResult?: { stdout?: string; stderr?: string } }).commandResult;
       const failed = buildResult(kind, collector, {
         ok: false,
-        stdout: cr?.stdout ?? "",
-        stderr: cr?.stderr ?? "",
+        stdout,
+        stderr,
         error: err instanceof Error ? err.message : String(err),
       });
       if (o.expectFailure) return failed;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The main job: a real `pulumi up` of the demo stack (Pulumi.yaml at the repo root) against the embedded
+# Barrack emulator, then the stack outputs and what the emulator holds, with its cost per hour.
+#
+#   npm run demo                 # up (installs what is missing; a second run changes nothing)
+#   npm run demo -- preview      # or: destroy, refresh
+#
+# Everything stays under .barrack/ (gitignored): the emulator's state file, the Pulumi state backend and
+# PULUMI_HOME. Nothing reaches the network and no account is needed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$PWD"
+command="${1:-up}"
+case "$command" in up | preview | destroy | refresh) ;; *)
+  echo "usage: npm run demo [-- up|preview|destroy|refresh]" >&2
+  exit 2
+  ;;
+esac
+
+[ -d node_modules/@pulumi/pulumi ] || npm ci --no-audit --no-fund
+npm run --silent build
+bin_dir="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+export PATH="$bin_dir:$PATH"
+
+demo_dir="$repo/.barrack"
+mkdir -p "$demo_dir/state" "$demo_dir/pulumi-home"
+export PULUMI_BACKEND_URL="file://$demo_dir/state"
+export PULUMI_HOME="$demo_dir/pulumi-home"
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-barrack-demo}"
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_NODEJS_TRANSPILE_ONLY=true
+# The demo talks to the emulator only: never to a real account configured in this shell.
+unset BARRACK_API_URL BARRACK_API_KEY BARRACK_AUTH_SCHEME
+
+# The emulator, at 50x speed (a ~60 s GPU deploy takes ~1 s), keeping its state across runs.
+api_key="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+log="$demo_dir/emulator.log"
+node dist/emulator/cli.js --port 0 --api-key "$api_key" --time-scale 0.02 --state-file "$demo_dir/emulator.state.json" >"$log" 2>&1 &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url="$(sed -n 's/^barrack-emulator listening on \([^ ]*\) .*/\1/p' "$log")"
+  [ -n "$url" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the emulator did not start:" >&2; cat "$log" >&2; exit 1; }
+echo "Barrack emulator running at $url"
+
+pulumi stack select --create demo --non-interactive >/dev/null
+# The endpoint and key change every run (random port and key); the key is stored encrypted.
+pulumi config set barrack:endpoint "$url" --non-interactive
+pulumi config set --secret barrack:apiKey "$api_key" --non-interactive
+
+case "$command" in
+  up) pulumi up --yes --non-interactive --skip-preview=false ;;
+  preview) pulumi preview --non-interactive ;;
+  refresh) pulumi refresh --yes --non-interactive ;;
+  destroy) pulumi destroy --yes --non-interactive ;;
+esac
+
+echo
+echo "Stack outputs (secrets hidden; 'pulumi stack output --show-secrets' with the env above reveals them):"
+pulumi stack output --non-interactive || true
+echo
+BARRACK_API_KEY="$api_key" node dist/scripts/inventory.js "$url"
