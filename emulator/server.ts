@@ -4,7 +4,8 @@
  *
  * Request pipeline for /api/: count → rate limit → faults (latency, drop, status) → auth → lazy
  * transitions → body validation (contract zod schema) → handler → persist (non-GET) → commitThenFail /
- * commitThenDrop → answer. Everything that fails becomes the contract's error body; nothing a client sends is a 500.
+ * commitThenDrop → answer. Everything that fails becomes the contract's error body; nothing a client
+ * sends is a 500.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";

@@ -248,8 +248,9 @@ describe("process-wide limiter", () => {
     const c = client(s.url, { minTimeMs: 50 });
     await Promise.all([c.call("listRegions"), c.call("listRegions"), c.call("listRegions")]);
     const at = s.requests.slice(1).map((r) => r.at);
-    // Three starts spaced 50 ms apart span >= 100 ms (arrival jitter of a single request aside).
-    expect(at[2] - at[0]).toBeGreaterThanOrEqual(90);
+    // Three starts spaced 50 ms apart span >= 100 ms; unspaced they arrive within a few ms. The margin
+    // absorbs arrival jitter on a loaded machine.
+    expect(at[2] - at[0]).toBeGreaterThanOrEqual(75);
   });
 
   it("a 429 with Retry-After pauses every client, not just the one rate-limited", async () => {

@@ -20,6 +20,9 @@
  * The engine's provider processes inherit the CLI environment: pass the emulator's URL/key via
  * `emulator` (stack config `barrack:endpoint`, secret `barrack:apiKey`) or via `env`
  * (BARRACK_API_URL / BARRACK_API_KEY). Ambient BARRACK_* variables of the test process are blanked.
+ *
+ * Debugging: PULUMI_BARRACK_KEEP_TMP=1 keeps the temp dirs (they are also kept when dispose()'s destroy
+ * fails); `stack.cli(["stack", "export"])` etc. run any CLI command against the stack.
  */
 import { execFile } from "child_process";
 import { randomBytes } from "crypto";

@@ -21,6 +21,15 @@ async function osImageId(region: string): Promise<string> {
   return ubuntu.id;
 }
 
+async function untilAvailable(id: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { volume } = await handle.client.call("getVolume", { params: { volume_id: id } });
+    if (volume.status === "available") return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${id} did not become available`);
+}
+
 describe("check", () => {
   const bad: [string, Record<string, unknown>, Record<string, unknown>, string, RegExp][] = [
     ["type not offered in the region", {}, { ...advanced, type: "SSD" }, "type", /NVMe or HDD/],
@@ -139,6 +148,7 @@ describe("create, read, update, delete", () => {
   it("read reports out-of-band drift, and drops a vanished volume", async () => {
     const { id, outs } = await createVolume(advanced);
     await handle.client.call("resizeVolume", { params: { volume_id: id }, body: { new_size_gb: 900 } });
+    await untilAvailable(id);
     const refreshed = await volumeProvider.read(id, outs);
     expect(refreshed.props).toMatchObject({ sizeGb: 900 });
     expect((await volumeProvider.diff(id, refreshed.props!, advanced)).changes).toBe(true);
