@@ -180,6 +180,13 @@ describe("ambiguous create", () => {
     expect(handle.emulator.counters()["POST volumes/"]).toBe(1);
   });
 
+  it("adopts when the connection dropped after the server committed", async () => {
+    handle.emulator.injectFault({ method: "POST", path: "volumes/", kind: "commitThenDrop", count: 1 });
+    const { id } = await createVolume(advanced);
+    expect(handle.emulator.inventory().volumes.map((v) => v.volume_id)).toEqual([id]);
+    expect(handle.emulator.counters()["POST volumes/"]).toBe(1);
+  });
+
   it("reports a clear error when the lost request created nothing", async () => {
     handle.emulator.injectFault({ method: "POST", path: "volumes/", kind: "drop", count: 1 });
     const error = await createVolume(advanced).catch((e: unknown) => e);
