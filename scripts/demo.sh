@@ -32,10 +32,15 @@ export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
 # The demo talks to the emulator only: never to a real account configured in this shell.
 unset BARRACK_API_URL BARRACK_API_KEY BARRACK_AUTH_SCHEME
 
-# The emulator, at 50x speed (a ~60 s GPU deploy takes ~1 s), keeping its state across runs.
-api_key="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The emulator, at 50x speed (a ~60 s GPU deploy takes ~1 s), keeping its state across runs. Its endpoint
+# and key stay the same from run to run: Pulumi deletes and refreshes with the provider configuration
+# recorded by the last `up`, so a moved endpoint would strand the stack.
+port="${BARRACK_DEMO_PORT:-8787}"
+key_file="$demo_dir/emulator-api-key"
+[ -s "$key_file" ] || (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/demo-/' >"$key_file")
+api_key="$(cat "$key_file")"
 log="$demo_dir/emulator.log"
-node dist/emulator/cli.js --port 0 --api-key "$api_key" --time-scale 0.02 --state-file "$demo_dir/emulator.state.json" >"$log" 2>&1 &
+node dist/emulator/cli.js --port "$port" --api-key "$api_key" --time-scale 0.02 --state-file "$demo_dir/emulator.state.json" >"$log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
 url=""
@@ -45,11 +50,11 @@ for _ in $(seq 1 100); do
   kill -0 "$emulator_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
   sleep 0.1
 done
-[ -n "$url" ] || { echo "the emulator did not start:" >&2; cat "$log" >&2; exit 1; }
+[ -n "$url" ] || { echo "the emulator did not start (is port $port in use? set BARRACK_DEMO_PORT):" >&2; cat "$log" >&2; exit 1; }
 echo "Barrack emulator running at $url"
 
 pulumi stack select --create demo --non-interactive >/dev/null
-# The endpoint and key change every run (random port and key); the key is stored encrypted.
+# The key is stored encrypted in the stack's config.
 pulumi config set barrack:endpoint "$url" --non-interactive
 pulumi config set --secret barrack:apiKey "$api_key" --non-interactive
 

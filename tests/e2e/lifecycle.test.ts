@@ -59,6 +59,8 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
   const warnings: Record<string, string[]> = {};
   /** The firewall's planned step in the preview after the instance was deleted out of band. */
   let firewallStepWithUnknownInstance: OperationResult["steps"][number] | undefined;
+  /** …and the CLI's line for it. */
+  let firewallPreviewLine: string | undefined;
 
   const only = <T,>(items: T[], what: string): T => {
     expect({ what, count: items.length }).toEqual({ what, count: 1 });
@@ -79,7 +81,6 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     const result = await op();
     // Provider warnings arrive as console output ("warning: …"), i.e. info diagnostics.
     warnings[step] = result.diagnostics.filter((d) => d.severity === "warning" || /^warning:/i.test(d.message)).map((d) => d.message);
-    if (process.env.E2E_DEBUG) console.log(step, JSON.stringify(result.diagnostics, null, 1), result.steps.map((s) => `${s.op} ${s.name} ${s.changedInputs}`));
     expect(result.text).not.toContain(API_KEY);
     return result;
   }
@@ -265,6 +266,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     expect(preview.counts).toMatchObject({ create: 1, replace: 0, delete: 0 });
     expect(mutations(emu.counters())).toEqual({});
     firewallStepWithUnknownInstance = preview.stepsFor("trainer-fw")[0];
+    firewallPreviewLine = preview.stdout.split("\n").find((line) => /Firewall trainer-fw/.test(line));
   });
 
   // The two checks below look at output already captured by the steps above; kept apart so that a failure
@@ -272,13 +274,14 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
 
   it("no 'attaching will fail' warning for a firewall already attached to the instance it lists (stopped/hibernated)", () => {
     // Neither up changes the firewall (its step is `same`, nothing is attached), so nothing can fail to attach.
-    for (const step of ["powerState stopped", "powerState hibernated"]) {
-      expect({ step, warnings: warnings[step] }).toEqual({ step, warnings: [] });
-    }
+    const steps = ["powerState stopped", "powerState hibernated"];
+    expect(Object.fromEntries(steps.map((step) => [step, warnings[step]]))).toEqual(Object.fromEntries(steps.map((step) => [step, []])));
   });
 
   it("a preview with an unknown instance id reports only instanceIds as changed, not the unchanged firewall rules", () => {
     expect(firewallStepWithUnknownInstance).toBeDefined();
+    // What the user sees: the CLI's diff summary for the firewall.
+    expect(firewallPreviewLine).toMatch(/update \[diff: ~instanceIds\]/);
     // The new inputs must carry the rules' defaults (ethertype, remoteIpPrefix) as the stored ones do.
     expect(firewallStepWithUnknownInstance!.changedInputs).toEqual(["instanceIds"]);
   });

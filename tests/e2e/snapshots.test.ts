@@ -129,6 +129,7 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     expect(up.opFor("golden-image")).toBe("replace");
     expect(replaceKeys(up, "golden-image")).toEqual(["description"]);
     expect(up.opFor("from-image")).toBe("replace");
+    expect(replaceKeys(up, "from-image")).toEqual(["imageId"]);
     for (const name of ["golden-key", "golden-base", "golden-snap", "restored"]) expect(up.opsFor(name)).toEqual(["same"]);
     expect(up.counts).toMatchObject({ replace: 2, update: 0, create: 0, delete: 0 });
 

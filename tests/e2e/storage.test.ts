@@ -4,7 +4,7 @@
  *   create (NVMe dataset, its clone, an HDD archive) → grow in place (preview: update, not replace; same ids)
  *   → shrink refused at preview naming sizeGb (no API mutation) → region change previews as a replace
  *   → type change replaces the dataset and its clone → pointing cloneFrom elsewhere replaces the clone
- *   → destroy.
+ *   → a cloneFrom that names no volume fails the up naming cloneFrom → destroy.
  * The emulator's inventory and request counters are checked after every step.
  *
  * Never skipped: without the Pulumi CLI, createTestStack throws.
@@ -225,12 +225,30 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     });
   });
 
+  it("cloneFrom naming a volume that does not exist fails the up with a message naming cloneFrom, creating nothing", async () => {
+    const missing = "BRK-999999V";
+    await stack.setConfig("cloneSource", missing);
+    emu.resetCounters();
+    const up = await stack.up({ expectFailure: true });
+    const errors = up.diagnostics.filter((d) => d.severity === "error" && d.urn?.endsWith("::dataset-copy")).map((d) => d.message);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(mutations()["POST volumes/"]).toBeUndefined();
+    expect(mutations()["POST volumes/{volume_id}/clone/"]).toBeUndefined();
+    expect(volumes().some((v) => v.source_volume_id === missing)).toBe(false);
+    // The user should learn which input is wrong, not only which HTTP call failed.
+    expect(errors.join("\n")).toMatch(new RegExp(`cloneFrom.*${missing}|${missing}.*cloneFrom`));
+  });
+
   it("destroy deletes every volume", async () => {
+    // A resource deleted for a delete-before-replace whose replacement failed stays in state marked
+    // pendingReplacement: it no longer exists, so destroy just drops it.
+    const inState = (await stack.resources()).filter((r) => !r.raw.pendingReplacement).map((r) => r.id).sort();
+    expect(inState).toEqual(volumes().map((v) => v.volume_id).sort());
     emu.resetCounters();
     const destroy = await stack.destroy();
-    expect(destroy.counts).toMatchObject({ delete: 4 }); // stack + 3 volumes
+    expect(destroy.counts).toMatchObject({ delete: inState.length + 1 }); // + the stack
     expect(await stack.resources()).toEqual([]);
     expect(volumes()).toEqual([]);
-    expect(mutations()).toEqual({ "DELETE volumes/{volume_id}/": 3 });
+    expect(mutations()).toEqual({ "DELETE volumes/{volume_id}/": inState.length });
   });
 });

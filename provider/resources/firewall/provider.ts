@@ -124,8 +124,10 @@ export const firewallProvider = defineProvider<typeof firewallArgsSchema, Firewa
   defaultTimeouts: { create: "15m", update: "15m", delete: "15m" },
   validate: validateFirewall,
 
-  async warnings(news, client) {
-    const problems = await attachmentProblems(client, news.region, news.instanceIds, false);
+  async warnings(news, previous, client) {
+    // Only instances this plan attaches: one already attached may be stopped without harm.
+    const attached = new Set(previous?.region === news.region ? (previous.instanceIds ?? []) : []);
+    const problems = await attachmentProblems(client, news.region, news.instanceIds.filter((id) => !attached.has(id)), false);
     return problems.map((p) => `Firewall "${news.name}" instanceIds: ${p}; attaching will fail`);
   },
 

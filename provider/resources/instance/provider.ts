@@ -37,9 +37,12 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
   defaultTimeouts: { create: "30m", update: "30m", delete: "20m" },
   validate: validateInstance,
 
-  async warnings(news, client) {
+  async warnings(news, previous, client) {
     // A snapshot restore's GPUs are only known from the snapshot's instance: nothing to check here.
     if (news.gpuModel === undefined || news.gpuCount === undefined) return [];
+    // An existing instance holds its GPUs: only a new or replaced one needs stock.
+    const sameGpus = previous !== undefined && previous.region === news.region && previous.gpuModel === news.gpuModel && previous.gpuCount === news.gpuCount;
+    if (sameGpus) return [];
     const problem = await stockProblem(client, { region: news.region, gpuModel: news.gpuModel, gpuCount: news.gpuCount });
     return problem ? [`Instance "${news.name}": ${problem}. Creating it would fail now.`] : [];
   },

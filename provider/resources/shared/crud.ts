@@ -79,8 +79,11 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
   defaultTimeouts: { create: string; update: string; delete: string };
   /** Rules zod can't express (cross-field, or against the old inputs). No API calls: this runs at preview. */
   validate?(news: z.output<S>, olds: Partial<z.output<S>> | undefined): CheckFailure[];
-  /** Read-only preview warnings (e.g. GPU stock); failures to look up are ignored. */
-  warnings?(news: z.output<S>, client: BarrackClient): Promise<string[]>;
+  /**
+   * Read-only preview warnings (e.g. GPU stock) about what this plan would do: `previous` holds the old
+   * inputs (undefined on create), so warn only about what changes. Lookup failures are ignored.
+   */
+  warnings?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
 
   /** Issues the create call(s) and returns the object as the API answered (it may not be ready yet). */
   create(ctx: OperationContext, args: z.output<S>): Promise<Api>;
@@ -204,19 +207,18 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         for (const issue of parsed.error.issues) {
           const path = issue.path.map(String).join(".");
           if (unknown.length > 0 && isUnder(path)) continue;
-          failures.push({ property: path || "(inputs)", reason: issue.message });
+          failures.push({ property: path || "(inputs)", reason: issue.message + shownValue(known, issue.path) });
         }
-      } else if (unknown.length === 0 && def.validate) {
-        const previous = Object.keys(olds).length > 0 ? (argsFromState(olds) as Partial<Args>) : undefined;
-        failures.push(...def.validate(parsed.data, previous));
       }
+      const previous = Object.keys(olds).length > 0 ? (argsFromState(olds) as Partial<Args>) : undefined;
+      if (parsed.success && unknown.length === 0 && def.validate) failures.push(...def.validate(parsed.data, previous));
       if (failures.length > 0) return { failures };
-      // Only unknown-related issues: let preview continue, with defaults for absent inputs so that diff
-      // does not read an omitted defaulted input as a change.
-      if (!parsed.success) return { inputs: { ...defaultsFor(def.schema, raw), ...raw } };
+      // Only unknown-related issues: let preview continue. Fields without unknowns still get their
+      // defaults (nested ones too), so diff does not read an omitted default as a change.
+      if (!parsed.success) return { inputs: { ...knownFieldsWithDefaults(def.schema, raw, unknown), ...pick(raw, unknown) } };
       if (def.warnings && unknown.length === 0 && hasCredentials()) {
         try {
-          for (const warning of await def.warnings(parsed.data, sharedClient())) console.log(`warning: ${warning}`);
+          for (const warning of await def.warnings(parsed.data, previous, sharedClient())) console.log(`warning: ${warning}`);
         } catch {
           // A preview warning is best-effort: never block a plan on it.
         }
@@ -386,6 +388,30 @@ function stripUnknown(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripUnknown(v)]).filter(([, v]) => v !== undefined));
   }
   return value;
+}
+
+/**
+ * " (got …)" for a short, plain offending value: the engine prints nested values as `{<nil>}`. Long or
+ * multi-line text (keys, scripts) is never echoed into logs.
+ */
+function shownValue(inputs: Record<string, unknown>, path: readonly PropertyKey[]): string {
+  let value: unknown = inputs;
+  for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const plain = typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 40 && !/\s{2}|\n|PRIVATE/.test(value));
+  return plain ? ` (got ${JSON.stringify(value)})` : "";
+}
+
+/** Each top-level field that holds no unknown, parsed alone (defaults applied); absent ones defaulted. */
+function knownFieldsWithDefaults(schema: z.ZodObject, raw: Record<string, unknown>, unknown: string[]): Record<string, unknown> {
+  const tops = new Set(unknown.map((p) => p.split(".")[0]));
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (tops.has(key)) continue;
+    const parsed = (field as z.ZodType).safeParse(raw[key]);
+    const value = parsed.success ? parsed.data : raw[key];
+    if (value !== undefined) out[key] = toPlain(value);
+  }
+  return out;
 }
 
 function defaultsFor(schema: z.ZodObject, present: Record<string, unknown>): Record<string, unknown> {

@@ -41,7 +41,8 @@ export const snapshotProvider = defineProvider<typeof snapshotArgsSchema, Snapsh
   // Snapshots take "several minutes" (barrack-api.md §4.9): be generous.
   defaultTimeouts: { create: "60m", update: "60m", delete: "20m" },
 
-  async warnings(news, client) {
+  async warnings(news, previous, client) {
+    if (previous?.instanceId === news.instanceId) return []; // nothing new is snapshotted
     const { vm } = await client.call("getInstance", { params: { vm_id: news.instanceId } });
     const problem = tierProblem(vm);
     return problem ? [`Snapshot "${news.name}": ${problem}; creating it will fail`] : [];

@@ -1,7 +1,20 @@
 /** Volume provider: create (or clone), grow in place, delete. */
+import { BarrackClient, BarrackNotFoundError } from "../../client";
 import { Volume, sameStatus } from "../../contract";
 import { defineProvider } from "../shared/crud";
 import { VolumeOutputs, validateVolume, volumeArgsSchema, volumeOutputs } from "./args";
+
+class CloneSourceMissing extends Error {}
+
+/** The volume a clone copies; a missing one is an error naming `cloneFrom`, not a bare 404. */
+async function cloneSource(client: BarrackClient, id: string): Promise<Volume> {
+  try {
+    return (await client.call("getVolume", { params: { volume_id: id } })).volume;
+  } catch (error) {
+    if (error instanceof BarrackNotFoundError) throw new CloneSourceMissing(`cloneFrom ${id}: no such volume`);
+    throw error;
+  }
+}
 
 export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, VolumeOutputs>({
   type: "Volume",
@@ -25,7 +38,7 @@ export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, Vo
       });
       return volume;
     }
-    const { volume: source } = await ctx.client.call("getVolume", { params: { volume_id: args.cloneFrom } });
+    const source = await cloneSource(ctx.client, args.cloneFrom);
     const mismatch = source.region !== args.region ? `region ${source.region}` : source.volume_type !== args.type ? `type ${source.volume_type}` : undefined;
     if (mismatch) throw new Error(`cloneFrom ${args.cloneFrom} has ${mismatch}; a clone keeps its source's region and type, so set them to match`);
     if (args.sizeGb < source.size_gb) {
@@ -37,6 +50,18 @@ export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, Vo
     const ready = await ctx.waitFor(`clone ${clone.volume_id} to be ready`, () => this.get(ctx.client, clone.volume_id), (v) => this.readiness(v) !== "pending", (v) => this.describe(v));
     const { volume } = await ctx.client.call("resizeVolume", { params: { volume_id: ready.volume_id }, body: { new_size_gb: args.sizeGb } });
     return volume;
+  },
+
+  // Preview cannot fail on a lookup, but it can say that the create will: with a kept name, the old
+  // volume is deleted before the new one is created.
+  async warnings(news, previous, client) {
+    if (news.cloneFrom === undefined || previous?.cloneFrom === news.cloneFrom) return [];
+    try {
+      await cloneSource(client, news.cloneFrom);
+      return [];
+    } catch (error) {
+      return error instanceof CloneSourceMissing ? [`Volume "${news.name}": ${error.message}; creating it will fail`] : [];
+    }
   },
 
   async findExisting(ctx, args) {
@@ -56,6 +81,15 @@ export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, Vo
 
   async update(ctx, id, _olds, news) {
     // Only sizeGb is updatable; check() has already refused shrinking and legacy-tier resizes.
+    const current = await this.get(ctx.client, id);
+    if (current.attached_to) {
+      // The API resizes detached volumes only (as comparable clouds do: the VM would have to be off).
+      throw new Error(
+        `volume ${id} cannot grow to ${news.sizeGb} GB while attached to instance ${current.attached_to}: remove it from that ` +
+          "instance's volumeIds (which needs the instance stopped: powerState \"stopped\" or allowStopForUpdate), " +
+          "grow it, then attach it again",
+      );
+    }
     const { volume } = await ctx.client.call("resizeVolume", { params: { volume_id: id }, body: { new_size_gb: news.sizeGb } });
     return volume;
   },
