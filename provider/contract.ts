@@ -333,51 +333,37 @@ const billingListFields = {
   currency: z.enum(CURRENCIES),
   summary: z.record(z.string(), z.number()),
 };
-export const instanceBillingRecordSchema = z.object({
+/** Fields every billing record shares (CONFIRMED: P-IBILL, P-VBILL, P-SBILL). */
+const billingRecordFields = {
   billing_id: z.string(),
+  tier: z.string(),
+  start_time: timestamp,
+  end_time: timestamp.nullable(),
+  total_duration_minutes: z.number(),
+  per_minute_rate: money,
+  total_cost: money,
+  currency: z.enum(CURRENCIES),
+  status: z.string(),
+  description: z.string(),
+};
+export const instanceBillingRecordSchema = z.object({
+  ...billingRecordFields,
   instance_id: z.string(),
   vm_name: z.string(),
   gpu_type: z.string(),
   gpu_count: z.number().int(),
-  tier: z.string(),
-  start_time: timestamp,
-  end_time: timestamp.nullable(),
-  total_duration_minutes: z.number(),
-  per_minute_rate: money,
-  total_cost: money,
-  currency: z.enum(CURRENCIES),
-  status: z.string(),
-  description: z.string(),
 });
 export const volumeBillingRecordSchema = z.object({
-  billing_id: z.string(),
+  ...billingRecordFields,
   volume_id: z.string(),
   volume_name: z.string(),
   size_gb: z.number(),
-  tier: z.string(),
-  start_time: timestamp,
-  end_time: timestamp.nullable(),
-  total_duration_minutes: z.number(),
-  per_minute_rate: money,
-  total_cost: money,
-  currency: z.enum(CURRENCIES),
-  status: z.string(),
-  description: z.string(),
 });
 export const snapshotBillingRecordSchema = z.object({
-  billing_id: z.string(),
+  ...billingRecordFields,
   snapshot_id: z.string(),
   snapshot_name: z.string(),
   size_gb: z.number(),
-  tier: z.string(),
-  start_time: timestamp,
-  end_time: timestamp.nullable(),
-  total_duration_minutes: z.number(),
-  per_minute_rate: money,
-  total_cost: money,
-  currency: z.enum(CURRENCIES),
-  status: z.string(),
-  description: z.string(),
 });
 
 // ---------------------------------------------------------------------------------------------------
