@@ -18,9 +18,9 @@
  */
 import { randomBytes } from "crypto";
 import * as path from "path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
 import { BarrackClient } from "../../provider/client";
-import { createTestStack, type OperationResult, type TestStack } from "./harness";
+import type { OperationResult, TestStack } from "./harness";
+import { mutations, NO_OBJECTS, objects, useE2eEmulator, type Inventory } from "./support";
 
 jest.setTimeout(240_000);
 
@@ -28,14 +28,8 @@ const PROGRAM_DIR = path.resolve(__dirname, "..", "..", "examples", "gpu-trainin
 const API_KEY = `brk-e2e-${randomBytes(12).toString("hex")}`;
 const NAMES = ["trainer-key", "trainer-setup", "trainer-data", "trainer", "trainer-fw"] as const;
 
-type Inventory = ReturnType<RunningEmulator["inventory"]>;
 type WireInstance = Inventory["instances"][number];
 type WireFirewall = Inventory["firewalls"][number];
-
-/** Requests other than GET, e.g. { "POST vms/{vm_id}/stop/": 1 }. */
-function mutations(counters: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counters).filter(([route]) => !route.startsWith("GET ")));
-}
 
 /** The ops of every resource but the listed ones, which must all be `same`. */
 function othersThan(result: OperationResult, ...changed: string[]): Record<string, string[]> {
@@ -50,7 +44,7 @@ function ports(firewall: WireFirewall): number[] {
 }
 
 describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift, destroy)", () => {
-  let emu: RunningEmulator;
+  const emu = useE2eEmulator({ apiKey: API_KEY });
   let client: BarrackClient;
   let stack: TestStack;
   /** Ids from the first up. */
@@ -90,21 +84,8 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
   }
 
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, timeScale: 0.001, apiKey: API_KEY });
     client = new BarrackClient({ apiKey: API_KEY, baseUrl: emu.url });
-    stack = await createTestStack({
-      programDir: PROGRAM_DIR,
-      emulator: { url: emu.url, apiKey: API_KEY },
-      config: { openPorts: "22,6006", powerState: "running" },
-    });
-  });
-
-  afterAll(async () => {
-    try {
-      if (stack) expect(await stack.dispose()).toEqual({ destroyed: true });
-    } finally {
-      await emu?.stop();
-    }
+    stack = await emu.createStack({ programDir: PROGRAM_DIR, config: { openPorts: "22,6006", powerState: "running" } });
   });
 
   it("up creates the node", async () => {
@@ -128,7 +109,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
   it("refresh of the settled stack changes nothing in the API, and the next preview plans nothing", async () => {
     emu.resetCounters();
     const refresh = await run("settled refresh", () => stack.refresh());
-    expect(mutations(emu.counters())).toEqual({});
+    expect(mutations(emu)).toEqual({});
     expect(refresh.counts.delete).toBe(0);
     expect((await stack.resources()).map((r) => r.name).sort()).toEqual([...NAMES].sort());
     // Only the firewall attachment, made after the instance was created, may be news to the instance's state.
@@ -138,7 +119,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     const preview = await run("settled preview", () => stack.preview());
     expect(preview.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
     expect(othersThan(preview)).toEqual(allSame());
-    expect(mutations(emu.counters())).toEqual({});
+    expect(mutations(emu)).toEqual({});
   });
 
   describe.each([
@@ -161,7 +142,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
       const vm = instance();
       expect(vm).toMatchObject({ vm_id: ids.instance, status });
       expect(vm.volume_ids).toContain(ids.volume);
-      expect(mutations(emu.counters())).toEqual(calls);
+      expect(mutations(emu)).toEqual(calls);
       expect((await stateOf("trainer"))!).toMatchObject({ id: ids.instance, outputs: { powerState, status } });
     });
   });
@@ -178,7 +159,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     expect(fw.firewall_id).toBe(ids.firewall);
     expect(ports(fw)).toEqual([22, 6006, 8888]);
     expect(fw.attachments.map((a) => [a.vm_id, a.status])).toEqual([[ids.instance, "SUCCESS"]]);
-    expect(mutations(emu.counters())).toEqual({ "POST firewalls/{firewall_id}/rules/": 1 });
+    expect(mutations(emu)).toEqual({ "POST firewalls/{firewall_id}/rules/": 1 });
     const state = await stateOf("trainer-fw");
     expect(state!.id).toBe(ids.firewall);
     expect((state!.outputs.rules as unknown[]).length).toBe(3);
@@ -195,7 +176,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     expect(fw.firewall_id).toBe(ids.firewall);
     expect(ports(fw)).toEqual([22]);
     expect(fw.attachments.map((a) => [a.vm_id, a.status])).toEqual([[ids.instance, "SUCCESS"]]);
-    expect(mutations(emu.counters())).toEqual({ "DELETE firewalls/{firewall_id}/rules/{rule_id}/": 2 });
+    expect(mutations(emu)).toEqual({ "DELETE firewalls/{firewall_id}/rules/{rule_id}/": 2 });
     const state = await stateOf("trainer-fw");
     expect(state!.outputs.rules).toEqual([
       { direction: "ingress", protocol: "tcp", ethertype: "IPv4", remoteIpPrefix: "0.0.0.0/0", portRangeMin: 22, portRangeMax: 22 },
@@ -210,7 +191,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
 
     emu.resetCounters();
     const refresh = await run("drift refresh", () => stack.refresh());
-    expect(mutations(emu.counters())).toEqual({}); // refresh only reads
+    expect(mutations(emu)).toEqual({}); // refresh only reads
     expect(refresh.opFor("trainer")).toBe("update");
     expect(refresh.opFor("trainer-fw")).toBe("delete");
     expect(refresh.counts).toMatchObject({ delete: 1 });
@@ -235,7 +216,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     expect(up.outputs.firewallId).toBe(fw.firewall_id);
     expect(ports(fw)).toEqual([22]);
     expect(fw.attachments.map((a) => [a.vm_id, a.status])).toEqual([[ids.instance, "SUCCESS"]]);
-    expect(mutations(emu.counters())).toEqual({
+    expect(mutations(emu)).toEqual({
       "POST vms/{vm_id}/start/": 1,
       "POST firewalls/": 1,
       "POST firewalls/{firewall_id}/rules/": 1,
@@ -250,7 +231,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
 
     emu.resetCounters();
     const refresh = await run("deleted refresh", () => stack.refresh());
-    expect(mutations(emu.counters())).toEqual({});
+    expect(mutations(emu)).toEqual({});
     expect(refresh.opFor("trainer")).toBe("delete");
     expect(refresh.counts).toMatchObject({ delete: 1 });
     const state = await stack.resources();
@@ -264,7 +245,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     expect(preview.opFor("trainer")).toBe("create");
     expect(preview.opFor("trainer-fw")).toBe("update");
     expect(preview.counts).toMatchObject({ create: 1, replace: 0, delete: 0 });
-    expect(mutations(emu.counters())).toEqual({});
+    expect(mutations(emu)).toEqual({});
     firewallStepWithUnknownInstance = preview.stepsFor("trainer-fw")[0];
     firewallPreviewLine = preview.stdout.split("\n").find((line) => /Firewall trainer-fw/.test(line));
   });
@@ -290,9 +271,7 @@ describe("e2e: gpu-training-node lifecycle (power states, firewall rules, drift,
     const destroy = await run("destroy", () => stack.destroy());
     expect(destroy.counts).toMatchObject({ delete: 5 }); // 4 resources + the stack
     const inv = emu.inventory();
-    expect({ ...inv, balance: undefined, costPerHour: undefined }).toEqual({
-      instances: [], volumes: [], firewalls: [], snapshots: [], images: [], sshKeys: [], scripts: [], balance: undefined, costPerHour: undefined,
-    });
+    expect(objects(inv)).toEqual(NO_OBJECTS);
     expect(inv.costPerHour).toBe(0);
     expect(await stack.resources()).toEqual([]);
   });

@@ -10,38 +10,17 @@
  * Never skipped: without the Pulumi CLI, createTestStack throws.
  */
 import * as path from "path";
-import * as ts from "typescript";
-import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { Instance } from "../../provider/contract";
-import { createTestStack, OperationResult, TestStack } from "./harness";
+import type { TestStack } from "./harness";
+import { itTypeChecksTheExample, mutations, replaceKeys, useE2eEmulator } from "./support";
 
 jest.setTimeout(300_000);
 
 const PROGRAM_DIR = path.resolve(__dirname, "../../examples/snapshot-image");
 const NAMES = ["golden-key", "golden-base", "golden-snap", "golden-image", "from-image", "restored"];
 
-let emu: RunningEmulator;
+const emu = useE2eEmulator();
 let stack: TestStack;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0, timeScale: 0.001 });
-});
-
-afterAll(async () => {
-  try {
-    if (stack) {
-      const outcome = await stack.dispose();
-      expect(outcome).toEqual({ destroyed: true });
-    }
-  } finally {
-    await emu?.stop();
-  }
-});
-
-/** API calls other than reads, e.g. { "POST snapshots/": 1 }. */
-function mutations(): Record<string, number> {
-  return Object.fromEntries(Object.entries(emu.counters()).filter(([route]) => !route.startsWith("GET ")));
-}
 
 function instance(id: unknown): Instance {
   const found = emu.inventory().instances.find((vm) => vm.vm_id === id);
@@ -49,33 +28,14 @@ function instance(id: unknown): Instance {
   return found;
 }
 
-function replaceKeys(result: OperationResult, name: string): string[] {
-  return [...new Set(result.stepsFor(name).flatMap((s) => s.replaceKeys))].sort();
-}
-
 /** Outputs of the first up. */
 let first: Record<string, unknown> = {};
 
 describe("snapshot → image → instance (examples/snapshot-image) under the real engine", () => {
-  it("the example type-checks as a user's `pulumi up` would compile it", () => {
-    const file = path.join(PROGRAM_DIR, "index.ts");
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      types: ["node"],
-    });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-    expect(problems).toEqual([]);
-  });
+  itTypeChecksTheExample(PROGRAM_DIR);
 
   it("up snapshots the base instance, makes an image, boots an instance from it and restores another from the snapshot", async () => {
-    stack = await createTestStack({ programDir: PROGRAM_DIR, emulator: { url: emu.url, apiKey: emu.apiKey } });
+    stack = await emu.createStack({ programDir: PROGRAM_DIR });
     emu.resetCounters();
     const up = await stack.up();
     first = up.outputs;
@@ -101,7 +61,7 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     });
     expect(instance(baseId).status).toBe("ACTIVE"); // a snapshot leaves its instance running
 
-    expect(mutations()).toMatchObject({
+    expect(mutations(emu)).toMatchObject({
       "POST ssh-keys/": 1,
       "POST vms/": 2,
       "POST snapshots/": 1,
@@ -118,7 +78,7 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     const preview = await stack.preview({ expectNoChanges: true });
     expect(preview.counts).toMatchObject({ same: 7, create: 0, update: 0, replace: 0, delete: 0 });
     for (const name of NAMES) expect(preview.opFor(name)).toBe("same");
-    expect(mutations()).toEqual({});
+    expect(mutations(emu)).toEqual({});
   });
 
   it("a new image version replaces the image and the instance booted from it; the snapshot and the restore stay", async () => {
@@ -143,8 +103,8 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     expect(inv.snapshots.map((s) => s.snapshot_id)).toEqual([snapshotId]);
     expect(inv.instances.map((vm) => vm.vm_id).sort()).toEqual([baseId, fromImageId, restoredId].sort()); // the old from-image is gone
     expect(instance(fromImageId)).toMatchObject({ vm_name: "from-image", status: "ACTIVE", boot_source: "image", image_id: imageId });
-    expect(mutations()).toMatchObject({ "DELETE vms/{vm_id}/": 1, "DELETE images/{image_id}/": 1, "POST images/": 1, "POST vms/": 1 });
-    expect(mutations()["POST snapshots/"]).toBeUndefined();
+    expect(mutations(emu)).toMatchObject({ "DELETE vms/{vm_id}/": 1, "DELETE images/{image_id}/": 1, "POST images/": 1, "POST vms/": 1 });
+    expect(mutations(emu)["POST snapshots/"]).toBeUndefined();
   });
 
   it("destroy removes everything", async () => {

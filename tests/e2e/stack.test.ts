@@ -15,8 +15,8 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { createTestStack, type OperationResult, type StateResource, type TestStack } from "./harness";
+import type { OperationResult, StateResource, TestStack } from "./harness";
+import { mutations, NO_OBJECTS, objects, useE2eEmulator, type Inventory } from "./support";
 
 jest.setTimeout(240_000);
 
@@ -32,19 +32,6 @@ const TYPE_OF: Record<(typeof NAMES)[number], string> = {
   "trainer-fw": "Firewall",
 };
 
-type Inventory = ReturnType<RunningEmulator["inventory"]>;
-
-/** Requests other than GET, e.g. { "POST vms/": 1 }. */
-function mutations(counters: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counters).filter(([route]) => !route.startsWith("GET ")));
-}
-
-/** The inventory's objects that outlive billing ticks (what a no-op must leave exactly as it was). */
-function objects(inv: Inventory) {
-  const { instances, volumes, firewalls, sshKeys, scripts, snapshots, images } = inv;
-  return { instances, volumes, firewalls, sshKeys, scripts, snapshots, images };
-}
-
 /** Every file under `dir` (not following symlinks), for leak scans. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -57,7 +44,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", () => {
-  let emu: RunningEmulator;
+  const emu = useE2eEmulator({ apiKey: API_KEY });
   let stack: TestStack;
   let baseline: Inventory;
   /** Every operation's result, scanned for the key at the end. */
@@ -65,21 +52,12 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
   let created: Record<string, unknown>;
 
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, timeScale: 0.001, apiKey: API_KEY });
     baseline = emu.inventory();
-    stack = await createTestStack({ programDir: PROGRAM_DIR, emulator: { url: emu.url, apiKey: API_KEY } });
-  });
-
-  afterAll(async () => {
-    try {
-      if (stack) expect(await stack.dispose()).toEqual({ destroyed: true });
-    } finally {
-      await emu?.stop();
-    }
+    stack = await emu.createStack({ programDir: PROGRAM_DIR });
   });
 
   it("starts from an emulator holding no resources", () => {
-    expect(objects(baseline)).toEqual({ instances: [], volumes: [], firewalls: [], sshKeys: [], scripts: [], snapshots: [], images: [] });
+    expect(objects(baseline)).toEqual(NO_OBJECTS);
   });
 
   it("up creates every resource once, wired together, with outputs matching the API", async () => {
@@ -91,7 +69,7 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
     for (const name of NAMES) expect(up.opsFor(name)).toEqual(["create"]);
 
     // Each create call exactly once (no retried or duplicated creates), rules and attachment once each.
-    const calls = mutations(emu.counters());
+    const calls = mutations(emu);
     expect(calls).toMatchObject({
       "POST ssh-keys/": 1,
       "POST scripts/": 1,
@@ -178,7 +156,7 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
     expect(up.counts).toMatchObject({ same: 6, create: 0, update: 0, replace: 0, delete: 0 });
     for (const name of NAMES) expect(up.opsFor(name)).toEqual(["same"]);
     expect(up.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([]);
-    expect(mutations(emu.counters())).toEqual({});
+    expect(mutations(emu)).toEqual({});
     expect(up.outputs).toEqual(created);
     expect(objects(emu.inventory())).toEqual(before);
   });
@@ -250,7 +228,7 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
     for (const name of NAMES) expect(destroy.opsFor(name)).toEqual(["delete"]);
     expect(destroy.text).not.toContain(API_KEY);
 
-    const calls = mutations(emu.counters());
+    const calls = mutations(emu);
     expect(calls).toMatchObject({
       "DELETE vms/{vm_id}/": 1,
       "DELETE volumes/{volume_id}/": 1,
@@ -260,7 +238,7 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
     });
 
     const inv = emu.inventory();
-    expect(objects(inv)).toEqual({ instances: [], volumes: [], firewalls: [], sshKeys: [], scripts: [], snapshots: [], images: [] });
+    expect(objects(inv)).toEqual(NO_OBJECTS);
     expect(inv.costPerHour).toBe(0);
     expect(await stack.resources()).toEqual([]);
   });

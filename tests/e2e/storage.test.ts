@@ -10,37 +10,16 @@
  * Never skipped: without the Pulumi CLI, createTestStack throws.
  */
 import * as path from "path";
-import * as ts from "typescript";
-import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { Volume } from "../../provider/contract";
-import { createTestStack, OperationResult, TestStack } from "./harness";
+import type { TestStack } from "./harness";
+import { itTypeChecksTheExample, mutations, replaceKeys, useE2eEmulator } from "./support";
 
 jest.setTimeout(300_000);
 
 const PROGRAM_DIR = path.resolve(__dirname, "../../examples/advanced-storage");
 
-let emu: RunningEmulator;
+const emu = useE2eEmulator();
 let stack: TestStack;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0, timeScale: 0.001 });
-});
-
-afterAll(async () => {
-  try {
-    if (stack) {
-      const outcome = await stack.dispose();
-      expect(outcome).toEqual({ destroyed: true });
-    }
-  } finally {
-    await emu?.stop();
-  }
-});
-
-/** API calls other than reads, e.g. { "POST volumes/{volume_id}/resize/": 2 }. */
-function mutations(): Record<string, number> {
-  return Object.fromEntries(Object.entries(emu.counters()).filter(([route]) => !route.startsWith("GET ")));
-}
 
 function volumes(): Volume[] {
   return emu.inventory().volumes;
@@ -59,33 +38,14 @@ function volumeSummary(): string[] {
     .sort();
 }
 
-function replaceKeys(result: OperationResult, name: string): string[] {
-  return [...new Set(result.stepsFor(name).flatMap((s) => s.replaceKeys))].sort();
-}
-
 /** Ids from the previous step, to show what stayed and what was replaced. */
 const ids: { dataset?: string; copy?: string; archive?: string } = {};
 
 describe("advanced storage (examples/advanced-storage) under the real engine", () => {
-  it("the example type-checks as a user's `pulumi up` would compile it", () => {
-    const file = path.join(PROGRAM_DIR, "index.ts");
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      types: ["node"],
-    });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-    expect(problems).toEqual([]);
-  });
+  itTypeChecksTheExample(PROGRAM_DIR);
 
   it("up creates an NVMe dataset, a clone of it and an HDD archive", async () => {
-    stack = await createTestStack({ programDir: PROGRAM_DIR, emulator: { url: emu.url, apiKey: emu.apiKey } });
+    stack = await emu.createStack({ programDir: PROGRAM_DIR });
     emu.resetCounters();
     const up = await stack.up();
 
@@ -101,7 +61,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     // The clone: made by the clone call from the dataset, same region/type/size.
     expect(volume(copyId)).toMatchObject({ name: "dataset-copy", region: "FINLAND-1", volume_type: "NVMe", size_gb: 500, status: "available", source_volume_id: datasetId });
     expect(volume(archiveId)).toMatchObject({ name: "archive", region: "FINLAND-1", volume_type: "HDD", size_gb: 2000, status: "available" });
-    expect(mutations()).toEqual({ "POST volumes/": 2, "POST volumes/{volume_id}/clone/": 1 });
+    expect(mutations(emu)).toEqual({ "POST volumes/": 2, "POST volumes/{volume_id}/clone/": 1 });
 
     Object.assign(ids, { dataset: datasetId, copy: copyId, archive: archiveId });
   });
@@ -116,7 +76,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(preview.counts).toMatchObject({ update: 2, replace: 0, create: 0, delete: 0 });
     expect(preview.stepsFor("dataset")[0]!.changedInputs).toEqual(["sizeGb"]);
     expect(replaceKeys(preview, "dataset")).toEqual([]);
-    expect(mutations()).toEqual({}); // a preview never mutates
+    expect(mutations(emu)).toEqual({}); // a preview never mutates
 
     const up = await stack.up();
     expect(up.opsFor("dataset")).toEqual(["update"]);
@@ -129,7 +89,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(volume(ids.dataset)).toMatchObject({ size_gb: 800, status: "available", volume_type: "NVMe" });
     expect(volume(ids.copy)).toMatchObject({ size_gb: 800, status: "available", source_volume_id: ids.dataset });
     expect(volume(ids.archive)).toMatchObject({ size_gb: 2000 });
-    expect(mutations()).toEqual({ "POST volumes/{volume_id}/resize/": 2 });
+    expect(mutations(emu)).toEqual({ "POST volumes/{volume_id}/resize/": 2 });
 
     const state = await stack.resources();
     expect(state.find((r) => r.name === "dataset")).toMatchObject({ id: ids.dataset, outputs: expect.objectContaining({ sizeGb: 800 }) });
@@ -144,7 +104,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
       expect(preview.ok).toBe(false);
       const errors = preview.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
       expect(errors.some((m) => /sizeGb/.test(m) && /only grow/.test(m) && /800 GB cannot shrink to 400 GB/.test(m))).toBe(true);
-      expect(mutations()).toEqual({});
+      expect(mutations(emu)).toEqual({});
       expect(volumeSummary()).toEqual(before);
       const state = await stack.resources();
       expect(state.find((r) => r.name === "dataset")?.outputs.sizeGb).toBe(800);
@@ -165,7 +125,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
       // The clone is replaced because its source is (the engine reports the dependent key, cloneFrom).
       expect(replaceKeys(preview, "dataset-copy").length).toBeGreaterThan(0);
       expect(preview.counts).toMatchObject({ replace: 3, update: 0 });
-      expect(mutations()).toEqual({});
+      expect(mutations(emu)).toEqual({});
       expect(volumeSummary()).toEqual(before);
     } finally {
       await stack.removeConfig("region");
@@ -196,7 +156,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(volumes().map((v) => v.volume_id).sort()).toEqual([datasetId, copyId, archiveId].sort()); // the old ones are gone
     expect(volume(datasetId)).toMatchObject({ name: "dataset", volume_type: "HDD", size_gb: 800, status: "available" });
     expect(volume(copyId)).toMatchObject({ name: "dataset-copy", volume_type: "HDD", size_gb: 800, source_volume_id: datasetId });
-    expect(mutations()).toEqual({ "POST volumes/": 1, "POST volumes/{volume_id}/clone/": 1, "DELETE volumes/{volume_id}/": 2 });
+    expect(mutations(emu)).toEqual({ "POST volumes/": 1, "POST volumes/{volume_id}/clone/": 1, "DELETE volumes/{volume_id}/": 2 });
   });
 
   it("pointing cloneFrom at another volume replaces the clone (cloned, then grown to copySizeGb)", async () => {
@@ -218,7 +178,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(volumes().map((v) => v.volume_id).sort()).toEqual([datasetId, copyId, archiveId].sort());
     expect(volume(copyId)).toMatchObject({ name: "dataset-copy", volume_type: "HDD", size_gb: 2500, status: "available", source_volume_id: ids.archive });
     expect(volume(ids.archive)).toMatchObject({ size_gb: 2000 }); // the source is untouched
-    expect(mutations()).toEqual({
+    expect(mutations(emu)).toEqual({
       "DELETE volumes/{volume_id}/": 1,
       "POST volumes/{volume_id}/clone/": 1,
       "POST volumes/{volume_id}/resize/": 1,
@@ -232,8 +192,8 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     const up = await stack.up({ expectFailure: true });
     const errors = up.diagnostics.filter((d) => d.severity === "error" && d.urn?.endsWith("::dataset-copy")).map((d) => d.message);
     expect(errors.length).toBeGreaterThan(0);
-    expect(mutations()["POST volumes/"]).toBeUndefined();
-    expect(mutations()["POST volumes/{volume_id}/clone/"]).toBeUndefined();
+    expect(mutations(emu)["POST volumes/"]).toBeUndefined();
+    expect(mutations(emu)["POST volumes/{volume_id}/clone/"]).toBeUndefined();
     expect(volumes().some((v) => v.source_volume_id === missing)).toBe(false);
     // The user should learn which input is wrong, not only which HTTP call failed.
     expect(errors.join("\n")).toMatch(new RegExp(`cloneFrom.*${missing}|${missing}.*cloneFrom`));
@@ -249,6 +209,6 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(destroy.counts).toMatchObject({ delete: inState.length + 1 }); // + the stack
     expect(await stack.resources()).toEqual([]);
     expect(volumes()).toEqual([]);
-    expect(mutations()).toEqual({ "DELETE volumes/{volume_id}/": inState.length });
+    expect(mutations(emu)).toEqual({ "DELETE volumes/{volume_id}/": inState.length });
   });
 });

@@ -10,8 +10,8 @@
  * Never skipped: without the Pulumi CLI, createTestStack throws.
  */
 import * as path from "path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { createTestStack, OperationResult, TestStack } from "./harness";
+import type { OperationResult, TestStack } from "./harness";
+import { mutations, objectCounts, useE2eEmulator } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -36,38 +36,18 @@ const BAD_CASES: BadCase[] = [
   { name: "snapshot-bad-instance-id", resource: "snap", property: "instanceId", reason: /must be an instance id such as BRK-000123D/ },
 ];
 
-let emu: RunningEmulator;
+const emu = useE2eEmulator();
 let stack: TestStack;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, timeScale: 0.001 });
-  stack = await createTestStack({ programDir: PROGRAM_DIR, emulator: { url: emu.url, apiKey: emu.apiKey }, config: { case: "valid" } });
+  stack = await emu.createStack({ programDir: PROGRAM_DIR, config: { case: "valid" } });
 });
 
-afterAll(async () => {
-  try {
-    if (stack) {
-      const outcome = await stack.dispose();
-      expect(outcome).toEqual({ destroyed: true });
-    }
-  } finally {
-    await emu?.stop();
-  }
-});
-
-/** API calls other than reads. */
-function mutations(): Record<string, number> {
-  return Object.fromEntries(Object.entries(emu.counters()).filter(([route]) => !route.startsWith("GET ")));
+/** No mutating API call since the counters were reset, and the emulator holds no object. */
+function expectUntouched(): void {
+  expect(mutations(emu)).toEqual({});
+  expect(objectCounts(emu.inventory())).toEqual({ instances: 0, volumes: 0, firewalls: 0, snapshots: 0, images: 0, sshKeys: 0, scripts: 0 });
 }
-
-function inventoryCounts(): Record<string, number> {
-  const inv = emu.inventory();
-  return {
-    instances: inv.instances.length, volumes: inv.volumes.length, firewalls: inv.firewalls.length, snapshots: inv.snapshots.length,
-    images: inv.images.length, sshKeys: inv.sshKeys.length, scripts: inv.scripts.length,
-  };
-}
-const EMPTY = { instances: 0, volumes: 0, firewalls: 0, snapshots: 0, images: 0, sshKeys: 0, scripts: 0 };
 
 function errorsOf(result: OperationResult): string[] {
   return result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
@@ -93,8 +73,7 @@ describe("bad input fails at preview, naming the property, with no API mutation"
     expect(preview.counts).toMatchObject({ create: 6 }); // stack + 5 resources
     for (const name of ["data", "boot", "fw", "node", "snap"]) expect(preview.opFor(name)).toBe("create");
     expect(errorsOf(preview)).toEqual([]);
-    expect(mutations()).toEqual({});
-    expect(inventoryCounts()).toEqual(EMPTY);
+    expectUntouched();
   });
 
   for (const c of BAD_CASES) {
@@ -103,8 +82,7 @@ describe("bad input fails at preview, naming the property, with no API mutation"
       emu.resetCounters();
       const preview = await stack.preview({ expectFailure: true });
       expectRefusal(preview, c);
-      expect(mutations()).toEqual({});
-      expect(inventoryCounts()).toEqual(EMPTY);
+      expectUntouched();
     });
   }
 
@@ -114,8 +92,7 @@ describe("bad input fails at preview, naming the property, with no API mutation"
     emu.resetCounters();
     const up = await stack.up({ expectFailure: true });
     expectRefusal(up, c);
-    expect(mutations()).toEqual({});
-    expect(inventoryCounts()).toEqual(EMPTY);
+    expectUntouched();
     expect(await stack.resources()).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ import {
   stopNeededMessage,
   validateInstance,
 } from "./args";
-import { stockProblem } from "./stock";
+import { hourlyEstimate, stockProblem } from "./stock";
 
 
 
@@ -45,6 +45,15 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
     if (sameGpus) return [];
     const problem = await stockProblem(client, { region: news.region, gpuModel: news.gpuModel, gpuCount: news.gpuCount });
     return problem ? [`Instance "${news.name}": ${problem}. Creating it would fail now.`] : [];
+  },
+
+  // What the plan will cost, before anything is created (GPU time dominates an instance's cost).
+  async previewInfo(news, previous, client) {
+    if (news.gpuModel === undefined || news.gpuCount === undefined) return [];
+    const unchanged = previous !== undefined && previous.gpuModel === news.gpuModel && previous.gpuCount === news.gpuCount;
+    if (unchanged) return [];
+    const estimate = await hourlyEstimate(client, news.gpuModel, news.gpuCount);
+    return estimate ? [`Instance "${news.name}" will cost about ${estimate} while running or stopped (${news.gpuCount}× ${news.gpuModel}; hibernated instances cost far less)`] : [];
   },
 
   async create(ctx, args) {

@@ -1,4 +1,4 @@
-/** GPU stock: what to tell the user when a model × count is not available in a region. */
+/** GPU stock and price lookups: what to tell the user at preview, and when a create is out of stock. */
 import type { BarrackClient } from "../../client";
 import type { GpuStock } from "../../contract";
 
@@ -48,4 +48,13 @@ export function describeStockProblem(stocks: readonly GpuStock[], { region, gpuM
     .map(([config, instances]) => `${config.replace(/x$/, "×")} (${instances} instance${instances === 1 ? "" : "s"})`);
   return `${wanted} is out of stock in ${region} (${entry.available_gpus} GPU${entry.available_gpus === 1 ? "" : "s"} free there; ` +
     `${gpuModel} configurations available now: ${available.join(", ") || "none"})${alternatives}`;
+}
+
+/** "USD 4.98/h" for `count` GPUs of `gpuModel`, from the catalogue; undefined if the model is unknown. */
+export async function hourlyEstimate(client: BarrackClient, gpuModel: string, count: number): Promise<string | undefined> {
+  const [{ specs }, { balance }] = await Promise.all([client.call("listGpuSpecs"), client.call("getBalance")]);
+  const spec = specs.find((s) => s.gpu_model === gpuModel);
+  if (!spec) return undefined;
+  const currency = balance.currency;
+  return `${currency} ${(spec.prices[currency] * count).toFixed(2)}/h`;
 }

@@ -84,6 +84,8 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    * inputs (undefined on create), so warn only about what changes. Lookup failures are ignored.
    */
   warnings?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
+  /** Read-only preview information with the same inputs (e.g. what the plan will cost per hour). */
+  previewInfo?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
 
   /** Issues the create call(s) and returns the object as the API answered (it may not be ready yet). */
   create(ctx: OperationContext, args: z.output<S>): Promise<Api>;
@@ -216,11 +218,17 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       // Only unknown-related issues: let preview continue. Fields without unknowns still get their
       // defaults (nested ones too), so diff does not read an omitted default as a change.
       if (!parsed.success) return { inputs: { ...knownFieldsWithDefaults(def.schema, raw, unknown), ...pick(raw, unknown) } };
-      if (def.warnings && unknown.length === 0 && hasCredentials()) {
-        try {
-          for (const warning of await def.warnings(parsed.data, previous, sharedClient())) console.log(`warning: ${warning}`);
-        } catch {
-          // A preview warning is best-effort: never block a plan on it.
+      if (unknown.length === 0 && hasCredentials()) {
+        const notes = [
+          ["warning: ", def.warnings],
+          ["", def.previewInfo],
+        ] as const;
+        for (const [prefix, hook] of notes) {
+          try {
+            for (const line of (await hook?.call(def, parsed.data, previous, sharedClient())) ?? []) console.log(`${prefix}${line}`);
+          } catch {
+            // Preview notes are best-effort: never block a plan on them.
+          }
         }
       }
       // Keep unknowns as sent (the engine resolves them later); apply defaults to the rest.

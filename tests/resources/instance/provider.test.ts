@@ -507,6 +507,22 @@ describe("GPU stock", () => {
     }
   });
 
+  it("estimates the hourly cost at preview, only when the GPUs change", async () => {
+    const logged = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const estimates = () => logged.mock.calls.map((c) => String(c[0])).filter((line) => line.includes("will cost about"));
+    try {
+      const args = await advanced({ gpuCount: 2 });
+      await instanceProvider.check({}, args);
+      expect(estimates()).toEqual([expect.stringMatching(/will cost about USD 4\.98\/h .*2× H100-SXM5-80GB/)]);
+      await instanceProvider.check(args, { ...args, powerState: "stopped" });
+      expect(estimates()).toHaveLength(1); // same GPUs: nothing new to estimate
+      await instanceProvider.check(args, { ...args, gpuCount: 4 });
+      expect(estimates()[1]).toMatch(/USD 9\.96\/h/);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it("fails create at once when out of stock, well before the deadline", async () => {
     const args = await advanced({ gpuCount: 2, timeouts: { create: "30m" } });
     handle.emulator.setGpuStock("FINLAND-1", H100, 1);
