@@ -16,7 +16,7 @@ import {
   type Tier,
   type VolumeType,
 } from "../provider/contract";
-import { GPU_COUNTS, TIER_CAPABILITIES, VOLUME_SIZE_GB, tierOf } from "../provider/platform";
+import { GPU_COUNTS, GPU_MODELS as PLATFORM_GPU_MODELS, TIER_CAPABILITIES, VOLUME_SIZE_GB, tierOf } from "../provider/platform";
 
 export type Prices = Record<Currency, number>;
 
@@ -59,13 +59,16 @@ export interface GpuModelFacts {
   perGpu: { vcpus: number; ramGb: number; diskGb: number };
 }
 
+/** Tier and GPUs per instance come from provider/platform.ts (GPU_MODELS); the rest is sold here. */
+const sold = (model: string, rest: Omit<GpuModelFacts, "model" | "tier" | "maxCount">): GpuModelFacts => ({ model, ...PLATFORM_GPU_MODELS[model], ...rest });
+
 export const GPU_MODELS: readonly GpuModelFacts[] = [
-  { model: "H100-PCIe-NVLink-80GB", tier: "legacy", vramGb: 80, maxCount: 8, prices: { USD: 2.29, EUR: 2.39, INR: 199 }, perGpu: { vcpus: 28, ramGb: 180, diskGb: 750 } },
-  { model: "RTX-A6000", tier: "legacy", vramGb: 48, maxCount: 4, prices: { USD: 0.69, EUR: 0.75, INR: 49 }, perGpu: { vcpus: 14, ramGb: 45, diskGb: 200 } },
-  { model: "A100-PCIe-80GB", tier: "legacy", vramGb: 80, maxCount: 8, prices: { USD: 1.55, EUR: 1.39, INR: 135 }, perGpu: { vcpus: 28, ramGb: 120, diskGb: 750 } },
-  { model: "L40", tier: "legacy", vramGb: 48, maxCount: 8, prices: { USD: 1.19, EUR: 1.09, INR: 99 }, perGpu: { vcpus: 16, ramGb: 64, diskGb: 400 } },
-  { model: "B300-262GB", tier: "advanced", vramGb: 262, maxCount: 8, prices: { USD: 5.79, EUR: 5.99, INR: 499 }, perGpu: { vcpus: 32, ramGb: 275, diskGb: 1000 } },
-  { model: "H100-SXM5-80GB", tier: "advanced", vramGb: 80, maxCount: 8, prices: { USD: 2.49, EUR: 2.69, INR: 209 }, perGpu: { vcpus: 24, ramGb: 240, diskGb: 1000 } },
+  sold("H100-PCIe-NVLink-80GB", { vramGb: 80, prices: { USD: 2.29, EUR: 2.39, INR: 199 }, perGpu: { vcpus: 28, ramGb: 180, diskGb: 750 } }),
+  sold("RTX-A6000", { vramGb: 48, prices: { USD: 0.69, EUR: 0.75, INR: 49 }, perGpu: { vcpus: 14, ramGb: 45, diskGb: 200 } }),
+  sold("A100-PCIe-80GB", { vramGb: 80, prices: { USD: 1.55, EUR: 1.39, INR: 135 }, perGpu: { vcpus: 28, ramGb: 120, diskGb: 750 } }),
+  sold("L40", { vramGb: 48, prices: { USD: 1.19, EUR: 1.09, INR: 99 }, perGpu: { vcpus: 16, ramGb: 64, diskGb: 400 } }),
+  sold("B300-262GB", { vramGb: 262, prices: { USD: 5.79, EUR: 5.99, INR: 499 }, perGpu: { vcpus: 32, ramGb: 275, diskGb: 1000 } }),
+  sold("H100-SXM5-80GB", { vramGb: 80, prices: { USD: 2.49, EUR: 2.69, INR: 209 }, perGpu: { vcpus: 24, ramGb: 240, diskGb: 1000 } }),
 ];
 
 export function gpuModel(model: string): GpuModelFacts | undefined {

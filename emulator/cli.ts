@@ -7,9 +7,41 @@
  *
  * Prints one line with the URL once listening. The API key is never printed in full.
  */
+// The emulator's own dependencies are optional peers: installing pulumi-barrack does not bring them.
+// Say how to get them, in one line, before the imports below load them (CommonJS runs these in order).
+{
+  const missing = ["fastify", "write-file-atomic"].filter((dep) => {
+    try {
+      require.resolve(dep);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    let peers: Record<string, string> = {};
+    try {
+      peers = require("../../package.json").peerDependencies ?? {}; // from dist/emulator/cli.js
+    } catch {
+      // No versions then.
+    }
+    const specs = missing.map((dep) => (peers[dep] ? (/\s/.test(peers[dep]) ? `"${dep}@${peers[dep]}"` : `${dep}@${peers[dep]}`) : dep)).join(" ");
+    process.stderr.write(`barrack-emulator: missing ${missing.join(" and ")} (the emulator's dependencies, not installed with pulumi-barrack): run \`npm install --save-dev ${specs}\`, then \`npx barrack-emulator\` again\n`);
+    process.exit(1);
+  }
+}
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./index";
 import { DEFAULT_API_KEY, type EmulatorOptions } from "./server";
+import { parseVariant, type EmulatorVariants } from "./variants";
+
+function variantOption(raw: string, prev?: EmulatorVariants): EmulatorVariants {
+  try {
+    return parseVariant(raw, prev);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 
 function number(name: string, min: number, max = Number.POSITIVE_INFINITY, exclusiveMin = false) {
   return (raw: string): number => {
@@ -47,9 +79,10 @@ export function maskKey(key: string): string {
   return `${key.slice(0, 4)}${"*".repeat(Math.min(12, key.length - 7))}${key.slice(-3)}`;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the emulator CLI (also `barrack emulator`, which passes its own program name). */
+export async function main(argv: string[], name = "barrack-emulator"): Promise<void> {
   const program = new Command()
-    .name("barrack-emulator")
+    .name(name)
     .description("Local emulator of the Barrack AI GPU-cloud REST API")
     .option("--port <port>", "port to listen on (0 = random)", integer("port", 0), 8787)
     .option("--host <host>", "address to bind", "127.0.0.1")
@@ -67,12 +100,16 @@ async function main(argv: string[]): Promise<void> {
     .addOption(new Option("--currency <code>", "account currency").choices(["USD", "EUR", "INR"]).default("USD"))
     .option("--profile-incomplete", "start with an incomplete profile (deploys get 403)")
     .option("--gpu-stock <REGION:MODEL=GPUS>", "GPU stock override (repeatable)", parseStock)
+    .option("--ssh-banner <bootDelayMs>", "give instances loopback addresses (127.x.y.z) and answer SSH on port 22 of each, bootDelayMs (real ms) after it is ACTIVE; port 22 needs root", integer("ssh banner boot delay", 0))
+    .option("--variant <spec>", "depart from the contract, for testing checks: rename-field=KEY.FIELD:NEW or no-trailing-slash (repeatable; see emulator/variants.ts)", variantOption)
     .option("--log", "log requests");
   program.parse(argv);
   const o = program.opts<{
     port: number; host: string; apiKey?: string; authScheme: "any" | "bearer" | "x-api-key"; stateFile?: string; timeScale: number;
     faultRate: number; latencyMs: number; dropRate: number; commitThenFailRate: number; commitThenDropRate: number; rateLimit?: { requests: number; windowMs: number };
     balance: number; currency: "USD" | "EUR" | "INR"; profileIncomplete?: boolean; gpuStock?: Record<string, Record<string, number>>; log?: boolean;
+    sshBanner?: number;
+    variant?: EmulatorVariants;
   }>();
 
   const options: EmulatorOptions = {
@@ -89,6 +126,8 @@ async function main(argv: string[]): Promise<void> {
     profileComplete: !o.profileIncomplete,
     gpuStock: o.gpuStock,
     log: o.log ?? false,
+    ...(o.sshBanner !== undefined ? { sshBanner: { bootDelayMs: o.sshBanner } } : {}),
+    ...(o.variant !== undefined ? { variants: o.variant } : {}),
   };
   const emu = await startEmulator(options);
   process.stdout.write(`barrack-emulator listening on ${emu.url} (api key ${maskKey(emu.apiKey)}, time scale ${o.timeScale}${o.stateFile ? `, state file ${o.stateFile}` : ""})\n`);

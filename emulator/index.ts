@@ -15,6 +15,8 @@ export type { FaultConfig, ScriptedFault } from "./faults";
 export type { EmulatorOptions, Inventory } from "./server";
 export { DEFAULT_API_KEY } from "./server";
 export { DEFAULT_DELAYS, type Delays } from "./store";
+export type { EmulatorVariants, FieldRename } from "./variants";
+export { DEFAULT_SSH_BANNER, type SshBannerOptions } from "./sshBanner";
 
 export interface RunningEmulator {
   /** Base URL of the API, e.g. "http://127.0.0.1:41234/api/". */

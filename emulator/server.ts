@@ -40,6 +40,8 @@ import { snapshotHandlers } from "./routes/snapshots";
 import { sshKeyHandlers } from "./routes/sshKeys";
 import { volumeHandlers } from "./routes/volumes";
 import { Clock, DEFAULT_DELAYS, Store, type Delays } from "./store";
+import { SshBanners, loopbackAddresses, type SshBannerOptions } from "./sshBanner";
+import { installVariants, type EmulatorVariants } from "./variants";
 
 export interface EmulatorOptions {
   /** 0 = random; the CLI defaults to 8787, `startEmulator` to 0. */
@@ -68,6 +70,10 @@ export interface EmulatorOptions {
   log?: boolean;
   /** Additive: durations of asynchronous steps in simulated seconds (see DEFAULT_DELAYS). */
   delays?: Partial<Delays>;
+  /** Additive: loopback instance addresses with an SSH banner on port 22 of each, after a boot delay (emulator/sshBanner.ts). */
+  sshBanner?: SshBannerOptions;
+  /** Additive: deliberate departures from the contract, for testing endpoint checks (emulator/variants.ts). */
+  variants?: EmulatorVariants;
 }
 
 export interface Inventory {
@@ -120,6 +126,8 @@ export class EmulatorServer {
   readonly store: Store;
   readonly faults: FaultInjector;
   readonly limiter: RateLimiter;
+  /** Set with the `sshBanner` option. */
+  readonly sshBanners?: SshBanners;
   private counts: Record<string, number> = {};
   readonly apiKey: string;
   private readonly authScheme: "any" | "bearer" | "x-api-key";
@@ -143,6 +151,10 @@ export class EmulatorServer {
     this.store.load();
     this.faults = new FaultInjector(parseOrThrowPlain(faultConfigSchema, options.faults ?? {}, "faults"));
     this.limiter = new RateLimiter(options.rateLimit ? parseOrThrowPlain(rateLimitSchema, options.rateLimit, "rateLimit") : null);
+    if (options.sshBanner) {
+      this.sshBanners = new SshBanners(options.sshBanner);
+      this.store.addressFor = loopbackAddresses();
+    }
     this.app = this.buildApp();
   }
 
@@ -158,6 +170,7 @@ export class EmulatorServer {
   /** Back to the initial state: objects, balance, stock, counters, faults (time scale and rate limit stay). */
   reset(): Promise<void> {
     this.store.reset();
+    this.sshBanners?.sync(this.store.state.instances);
     this.counts = {};
     this.faults.clear(this.options.faults ?? {});
     this.limiter.reset();
@@ -222,6 +235,7 @@ export class EmulatorServer {
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.sshBanners?.close();
     await this.store.flush();
   }
 
@@ -234,6 +248,7 @@ export class EmulatorServer {
       exposeHeadRoutes: false,
       bodyLimit: 1024 * 1024,
     });
+    installVariants(app, this.options.variants);
 
     // Every body is read as text and parsed here, so malformed JSON is our 400 (after auth), whatever
     // the content type says.
@@ -314,11 +329,13 @@ export class EmulatorServer {
       if (!auth.ok && !PUBLIC_OPERATIONS.has(name)) throw new ApiError(401, auth.reason);
 
       this.store.tick();
+      this.sshBanners?.sync(this.store.state.instances);
       if (req.body instanceof MalformedBody) throw new ApiError(400, `request body is not valid JSON (${req.body.reason})`, "body");
       const body = op.body ? parseOrThrow(op.body, req.body) : undefined;
       const ctx = { params: (req.params ?? {}) as Record<string, string>, query: (req.query ?? {}) as Query, body, store: this.store, authenticated: auth.ok };
       const handler = handlers[name] as unknown as (c: Ctx<OperationName>) => Reply<OperationName>;
       const result = handler(ctx as Ctx<OperationName>);
+      this.sshBanners?.sync(this.store.state.instances);
       // Persist before answering, so an acknowledged change survives even kill -9.
       if (op.method !== "GET") await this.store.persist();
       if (fault.commitThenDrop) return dropConnection(req, reply);

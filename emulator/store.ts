@@ -535,9 +535,13 @@ export class Store {
     }
   }
 
+  /** Set by the SSH-banner option (emulator/sshBanner.ts): hands out loopback addresses instead. */
+  addressFor?: (n: number) => string;
+
   /** Public addresses from TEST-NET-3 (203.0.113.0/24) then TEST-NET-2, never reused. */
   newIp(): string {
     const n = this.state.nextIp++;
+    if (this.addressFor) return this.addressFor(n);
     const net = n < 250 ? "203.0.113" : n < 500 ? "198.51.100" : `100.64.${Math.floor(n / 250) % 256}`;
     return `${net}.${(n % 250) + 1}`;
   }

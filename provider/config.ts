@@ -13,6 +13,8 @@ export interface ProviderSettings {
   apiKey?: string;
   endpoint?: string;
   authScheme?: string;
+  /** The most the account may burn per hour after a plan, in its currency (text, as config holds it). */
+  maxHourlySpend?: string;
 }
 
 /** Stack config keys, namespaced as Pulumi passes them to `configure()`. */
@@ -20,7 +22,13 @@ export const CONFIG_KEYS = {
   apiKey: "barrack:apiKey",
   endpoint: "barrack:endpoint",
   authScheme: "barrack:authScheme",
+  maxHourlySpend: "barrack:maxHourlySpend",
 } as const;
+
+/** Every `barrack:*` setting of a stack's config, as `configure()` receives it. */
+export function settingsFromConfig(config: { get(key: string): string | undefined }): ProviderSettings {
+  return Object.fromEntries(Object.entries(CONFIG_KEYS).map(([setting, key]) => [setting, config.get(key)])) as ProviderSettings;
+}
 
 let configured: ProviderSettings = {};
 let cached: { fingerprint: string; client: BarrackClient } | undefined;
@@ -31,7 +39,22 @@ export function setProviderSettings(settings: ProviderSettings): void {
     apiKey: nonBlank(settings.apiKey),
     endpoint: nonBlank(settings.endpoint),
     authScheme: nonBlank(settings.authScheme),
+    maxHourlySpend: nonBlank(settings.maxHourlySpend),
   };
+}
+
+/**
+ * `barrack:maxHourlySpend` (else BARRACK_MAX_HOURLY_SPEND) as a number; undefined when unset. Throws,
+ * saying what is wanted, when it is not a non-negative number.
+ */
+export function maxHourlySpend(): number | undefined {
+  const text = configured.maxHourlySpend ?? nonBlank(process.env.BARRACK_MAX_HOURLY_SPEND);
+  if (text === undefined) return undefined;
+  const value = Number(text.trim());
+  if (!Number.isFinite(value) || value < 0 || text.trim() === "") {
+    throw new Error(`barrack:maxHourlySpend must be a number of the account's currency per hour, such as 25, not "${text.slice(0, 40)}"`);
+  }
+  return value;
 }
 
 export function resolveSettings(overrides: ProviderSettings = {}): { apiKey: string; baseUrl: string; authScheme: AuthScheme } {

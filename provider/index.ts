@@ -3,16 +3,38 @@
  *
  *     import * as barrack from "pulumi-barrack";
  *     const data = new barrack.Volume("data", { region: "FINLAND-1", type: "NVMe", sizeGb: 500 });
+ *
+ * What a Pulumi program uses, and nothing more: loading this module loads no HTTP client, no zod and no
+ * wire contract (data functions load the client on their first call). The API client and the contract
+ * have their own entry points: `pulumi-barrack/client` and `pulumi-barrack/contract`.
  */
 export { Volume, type VolumeArgs } from "./resources/volume/resource";
-export { Instance, type InstanceArgs } from "./resources/instance/resource";
+export { Instance, type InstanceArgs, type InstanceFlavor, type InstanceWaitFor } from "./resources/instance/resource";
 export { Firewall, type FirewallArgs } from "./resources/firewall/resource";
 export { Snapshot, type SnapshotArgs } from "./resources/snapshot/resource";
 export { Image, type ImageArgs } from "./resources/image/resource";
 export { SshKey, type SshKeyArgs } from "./resources/sshKey/resource";
 export { StartupScript, type StartupScriptArgs } from "./resources/startupScript/resource";
-export type { RuleArgs as FirewallRule } from "./resources/shared/schema";
+export type { FirewallRule, FirewallRuleArgs, Timeouts } from "./resources/shared/resource";
 export * from "./data";
-export { BarrackClient, type BarrackClientOptions } from "./client";
-export * as errors from "./client/errors";
-export { REGIONS, VOLUME_TYPES, type Region, type VolumeType } from "./contract";
+export {
+  BOOT_SOURCES,
+  CURRENCIES,
+  DIRECTIONS,
+  ETHERTYPES,
+  GPU_COUNTS,
+  POWER_STATES,
+  PROTOCOLS,
+  REGIONS,
+  TIERS,
+  VOLUME_TYPES,
+  type BootSource,
+  type Currency,
+  type Direction,
+  type Ethertype,
+  type PowerState,
+  type Protocol,
+  type Region,
+  type Tier,
+  type VolumeType,
+} from "./constants";

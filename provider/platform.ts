@@ -52,6 +52,23 @@ export const BOOTABLE_IMAGE_PREFIX = "ubuntu";
 /** Instance GPU counts (INFERRED GpuCountEnum), each also capped by the model's `max_count`. */
 export const GPU_COUNTS = [1, 2, 4, 8] as const;
 
+/**
+ * GPU models on sale, with their tier (so the regions that have them) and the most GPUs one instance
+ * takes (INFERRED: the P-PRICE example's models plus the old price list). Preview refuses a model not
+ * listed here unless the live catalogue (`listGpuSpecs`) lists it; the emulator sells exactly these.
+ */
+export const GPU_MODELS: Readonly<Record<string, { tier: Tier; maxCount: number }>> = {
+  "H100-PCIe-NVLink-80GB": { tier: "legacy", maxCount: 8 },
+  "RTX-A6000": { tier: "legacy", maxCount: 4 },
+  "A100-PCIe-80GB": { tier: "legacy", maxCount: 8 },
+  "L40": { tier: "legacy", maxCount: 8 },
+  "B300-262GB": { tier: "advanced", maxCount: 8 },
+  "H100-SXM5-80GB": { tier: "advanced", maxCount: 8 },
+};
+
+/** Longest description of a firewall, snapshot, image or startup script (CONFIRMED 255 for firewalls, REPO). */
+export const DESCRIPTION_MAX_CHARS = 255;
+
 /** Size limit of cloud-init and startup scripts (CONFIRMED 16 KB for cloud-init, REPO). */
 export const SCRIPT_MAX_BYTES = 16 * 1024;
 
@@ -59,7 +76,7 @@ export const SCRIPT_MAX_BYTES = 16 * 1024;
 export const MINIMUM_BALANCE = { USD: 1, EUR: 1, INR: 100 } as const;
 
 /** Per-account limits (CONFIRMED REPO). */
-export const LIMITS = { firewallsPerAccount: 25, sshKeysPerRegion: 25, firewallDescriptionChars: 255 } as const;
+export const LIMITS = { firewallsPerAccount: 25, sshKeysPerRegion: 25, firewallDescriptionChars: DESCRIPTION_MAX_CHARS } as const;
 
 export interface NameRule {
   pattern: RegExp;
@@ -67,6 +84,8 @@ export interface NameRule {
   allowed: string;
   /** Where the name must be unique. */
   uniqueWithin: "account" | "region";
+  /** How an autonamed name is made to fit: its longest length and the characters kept (a regex class body). */
+  autoname: { max: number; allowed: string };
 }
 
 const slug = (min: number, max: number): RegExp =>
@@ -79,21 +98,24 @@ export const NAME_RULES = {
     pattern: slug(2, 30),
     allowed: "2–30 letters, digits, '-' or '_', not starting or ending with '-' or '_'",
     uniqueWithin: "account",
+    autoname: { max: 30, allowed: "A-Za-z0-9_-" },
   },
   volume: {
     pattern: slug(3, 30),
     allowed: "3–30 letters, digits, '-' or '_', not starting or ending with '-' or '_' (no spaces)",
     uniqueWithin: "region",
+    autoname: { max: 30, allowed: "A-Za-z0-9_-" },
   },
-  firewall: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
-  snapshot: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
-  image: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+  firewall: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account", autoname: { max: 50, allowed: "A-Za-z0-9_.-" } },
+  snapshot: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account", autoname: { max: 50, allowed: "A-Za-z0-9_.-" } },
+  image: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account", autoname: { max: 50, allowed: "A-Za-z0-9_.-" } },
   sshKey: {
     pattern: /^[A-Za-z0-9_.-]{1,50}$/,
     allowed: "1–50 letters, digits, '_', '-' or '.' (no spaces)",
     uniqueWithin: "account",
+    autoname: { max: 50, allowed: "A-Za-z0-9_.-" },
   },
-  script: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account" },
+  script: { pattern: label(1, 50), allowed: "1–50 letters, digits, spaces, '-', '_' or '.'", uniqueWithin: "account", autoname: { max: 50, allowed: "A-Za-z0-9_.-" } },
 } as const satisfies Record<string, NameRule>;
 export type NamedKind = keyof typeof NAME_RULES;
 

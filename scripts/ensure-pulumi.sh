@@ -1,43 +1,73 @@
 #!/usr/bin/env bash
-# Finds or builds the Pulumi CLI (pulumi + pulumi-language-nodejs) at the version pinned below,
-# offline-friendly: release binaries cannot be downloaded here, so they are built from Go modules
-# (see shared pulumi-dynamic-notes §3.2) and cached outside the repo.
+# Finds or builds the Pulumi CLI (pulumi + pulumi-language-nodejs) at a given version, offline-friendly:
+# release binaries cannot be downloaded here, so they are built from Go modules (see shared
+# pulumi-dynamic-notes §3.2) and cached outside the repo, one directory per CLI version.
+#
+#   bash scripts/ensure-pulumi.sh                          # v3.248.0, the version package.json pins
+#   PULUMI_VERSION=3.276.0 bash scripts/ensure-pulumi.sh   # another version (the current-Node CI leg)
 #
 # Prints the directory holding the binaries on its last line of stdout (everything else goes to stderr).
 # Exits non-zero, with a reason on stderr, when the CLI can be neither found nor built.
 #
-# Needs: bash, node + `npm ci` done (for the dynamic-provider launcher), and either a matching
-# `pulumi` on PATH or Go >= 1.25.11 with access to the Go module proxy. A cold build downloads ~1.6 GB
-# of modules, uses ~1.7 GB of Go build cache and took 428 s on 2 cores (measured 2026-11-23).
+# Needs: bash, node + `npm ci` done (for the dynamic-provider launcher, and the installed @pulumi/pulumi
+# must be the same version as the CLI), and either a matching `pulumi` on PATH or Go (>= the version the
+# CLI's go.mod asks for: 1.25.11 for v3.248.0, 1.26.6 for v3.276.0) with access to the Go module proxy.
+# A cold build of v3.248.0 downloads ~1.6 GB of modules, uses ~1.7 GB of Go build cache and took 428 s on
+# 2 cores (measured 2026-11-23; 217 s + 26 s for the language host on 2026-12-01); v3.276.0 took 481 s
+# with v3.248.0's modules already cached, on a busy machine, and 23 s with a warm Go build cache
+# (2026-12-01). The Node.js language host is built once and shared by every CLI version.
 #
 # Environment:
+#   PULUMI_VERSION         CLI version to find or build (default 3.248.0)
 #   PULUMI_BARRACK_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/pulumi-barrack)
-#   GOTOOLCHAIN            default "local"; set e.g. GOTOOLCHAIN=go1.25.11 to let Go fetch a newer toolchain
+#   GOTOOLCHAIN            default "local"; set e.g. GOTOOLCHAIN=go1.26.6 to let Go fetch a newer toolchain
 #   GONOSUMDB              default github.com/pulumi/pulumi (the checksum DB answers 404 for these tags)
 #
-# Safe to run concurrently (jest workers, several checkouts): builds are serialized with flock.
+# Safe to run concurrently (jest workers, several checkouts, several versions): builds are serialized
+# with flock.
 set -euo pipefail
 
-# Must match the @pulumi/pulumi devDependency in package.json (checked below).
-PULUMI_VERSION="3.248.0"
+# The default must match the @pulumi/pulumi devDependency in package.json.
+PULUMI_DEFAULT_VERSION="3.248.0"
+version_given="${PULUMI_VERSION:-}"
+PULUMI_VERSION="${PULUMI_VERSION:-$PULUMI_DEFAULT_VERSION}"
+PULUMI_VERSION="${PULUMI_VERSION#v}"
 # The newest sdk/v3 release that still contains the Node.js language host (see the build step).
 LANGUAGE_HOST_SDK_VERSION="v3.68.0"
-# pkg/v3.248.0's go.mod says `go 1.25.11`.
-GO_MIN_VERSION="1.25.11"
 # Bump when the build recipe changes, so stale caches are rebuilt.
 BUILD_RECIPE="1"
+
+# The `go` line of github.com/pulumi/pulumi/pkg/v3's go.mod, for the versions we build; for others,
+# `go get` says itself which Go it needs.
+case "$PULUMI_VERSION" in
+  3.248.0) GO_MIN_VERSION="1.25.11" ;;
+  3.276.0) GO_MIN_VERSION="1.26.6" ;;
+  *) GO_MIN_VERSION="" ;;
+esac
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache_root="${PULUMI_BARRACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-barrack}"
 bin_dir="$cache_root/pulumi-v$PULUMI_VERSION/bin"
-build_info="pulumi=v$PULUMI_VERSION language-host=sdk/$LANGUAGE_HOST_SDK_VERSION recipe=$BUILD_RECIPE"
+host_info="language-host=sdk/$LANGUAGE_HOST_SDK_VERSION recipe=$BUILD_RECIPE"
+build_info="pulumi=v$PULUMI_VERSION $host_info"
+# The language host, shared by every CLI version (it does not depend on the CLI's version).
+host_dir="$cache_root/language-host-sdk-$LANGUAGE_HOST_SDK_VERSION"
 
 log() { echo "ensure-pulumi: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-sdk_version="$(node -p "require('$repo_root/package.json').devDependencies['@pulumi/pulumi']" 2>/dev/null || true)"
+[[ "$PULUMI_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "PULUMI_VERSION must look like 3.276.0, not '$PULUMI_VERSION'"
+
+# The CLI and the SDK of a run must be the same version: compare with the installed @pulumi/pulumi
+# (else with what package.json pins). The current-Node CI leg runs this script from a copy of the repo
+# whose package.json pins that leg's version (see .ci/run).
+sdk_version="$(cd "$repo_root" && node -p "require('./node_modules/@pulumi/pulumi/package.json').version" 2>/dev/null ||
+  node -p "require('$repo_root/package.json').devDependencies['@pulumi/pulumi']" 2>/dev/null || true)"
 if [ -n "$sdk_version" ] && [ "$sdk_version" != "$PULUMI_VERSION" ]; then
-  die "package.json pins @pulumi/pulumi $sdk_version but this script builds $PULUMI_VERSION: keep them equal"
+  if [ -z "$version_given" ]; then
+    die "@pulumi/pulumi $sdk_version is installed in $repo_root but this script defaults to the CLI v$PULUMI_DEFAULT_VERSION: run it as PULUMI_VERSION=$sdk_version bash scripts/ensure-pulumi.sh (or keep PULUMI_DEFAULT_VERSION equal to package.json's devDependency)"
+  fi
+  die "@pulumi/pulumi $sdk_version is installed in $repo_root but PULUMI_VERSION is $PULUMI_VERSION: the CLI and the SDK of a test run must be the same version"
 fi
 
 version_fits() { # $1 = a pulumi binary
@@ -85,7 +115,8 @@ fi
 # 2. The cache from an earlier build.
 cache_ok && use_cache
 
-# 3. Build from Go modules, one build at a time per cache.
+# 3. Build from Go modules, one build at a time per cache (whatever the version: two Go builds at once
+#    on a small machine take longer than one after the other).
 mkdir -p "$cache_root"
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$cache_root/.build.lock"
@@ -99,12 +130,12 @@ else
 fi
 
 command -v go >/dev/null 2>&1 ||
-  die "no 'pulumi' v$PULUMI_VERSION on PATH and no Go toolchain to build it: install Go (>= $GO_MIN_VERSION) or put the Pulumi CLI v$PULUMI_VERSION (with pulumi-language-nodejs) on PATH"
+  die "no 'pulumi' v$PULUMI_VERSION on PATH and no Go toolchain to build it: install Go${GO_MIN_VERSION:+ (>= $GO_MIN_VERSION)} or put the Pulumi CLI v$PULUMI_VERSION (with pulumi-language-nodejs) on PATH"
 
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 go_version="$(go env GOVERSION 2>/dev/null || true)"
 go_version="${go_version#go}"
-if [ "$GOTOOLCHAIN" = "local" ] &&
+if [ -n "$GO_MIN_VERSION" ] && [ "$GOTOOLCHAIN" = "local" ] &&
   [ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "${go_version%%[!0-9.]*}" | sort -V | head -1)" != "$GO_MIN_VERSION" ]; then
   die "Go ${go_version:-?} is too old to build pulumi v$PULUMI_VERSION (needs >= $GO_MIN_VERSION): install a newer Go, or run with GOTOOLCHAIN=go$GO_MIN_VERSION to let Go fetch that toolchain from the module proxy"
 fi
@@ -123,7 +154,8 @@ export GONOSUMDB="${GONOSUMDB:-github.com/pulumi/pulumi}"
 ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 
 # build_in DIR MODULE@VERSION PACKAGE OUTPUT: a wrapper module per binary, because pulumi's own go.mod
-# files carry local replace directives, so `go install pkg@version` is refused.
+# files carry local replace directives, so `go install pkg@version` is refused. (`go get` raises the
+# wrapper's `go` line to what the required module asks for.)
 build_in() {
   local dir="$1" requirement="$2" package="$3" output="$4"
   cat >"$dir/go.mod" <<GOMOD
@@ -143,17 +175,46 @@ GOMOD
 
 build_in "$work/cli" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
   github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$work/out/pulumi"
-log "pulumi built after $(( $(date +%s) - start ))s; building the Node.js language host"
+log "pulumi built after $(( $(date +%s) - start ))s"
+version_fits "$work/out/pulumi" ||
+  die "built pulumi does not report v$PULUMI_VERSION: $("$work/out/pulumi" version 2>&1 || true)"
+
 # The Node.js language host moved to its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) in
 # v3.69, and the module proxy serves no version of that module. v3.68.0 is the newest sdk/v3 that still
 # contains it. Verified 2026-11-23: this v3.68 host runs TypeScript programs with CLI 3.248 and the
 # 3.248 npm SDK (`@pulumi/pulumi/cmd/run`) for up/preview/refresh/destroy, including dynamic providers;
-# the tests in tests/e2e run every program-directory stack through it.
-build_in "$work/langhost" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
-  github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$work/out/pulumi-language-nodejs"
-
-version_fits "$work/out/pulumi" ||
-  die "built pulumi does not report v$PULUMI_VERSION: $("$work/out/pulumi" version 2>&1 || true)"
+# and 2026-12-01 likewise with CLI 3.276 and the 3.276 SDK. The tests in tests/e2e run every
+# program-directory stack through it. It does not depend on the CLI's version, so it is built once
+# into $host_dir and copied into each CLI's directory. (The version it reports is only recorded by the
+# engine; a host shared from an older cache reports that CLI's version, a fresh one v3.68.0.)
+host_ok() { [ -x "$host_dir/pulumi-language-nodejs" ] && [ "$(cat "$host_dir/.build-info" 2>/dev/null || true)" = "$host_info" ]; }
+if ! host_ok; then
+  # A CLI directory built before the host was shared holds the same binary.
+  for other in "$cache_root"/pulumi-v*/bin; do
+    if [ -x "$other/pulumi-language-nodejs" ] && [[ "$(cat "$other/.build-info" 2>/dev/null || true)" == *" $host_info" ]]; then
+      mkdir -p "$host_dir"
+      cp "$other/pulumi-language-nodejs" "$host_dir/pulumi-language-nodejs.tmp.$$"
+      mv -f "$host_dir/pulumi-language-nodejs.tmp.$$" "$host_dir/pulumi-language-nodejs"
+      echo "$host_info" >"$host_dir/.build-info"
+      log "sharing the Node.js language host of $other"
+      break
+    fi
+  done
+fi
+if host_ok; then
+  log "using the cached Node.js language host ($host_dir)"
+else
+  log "building the Node.js language host (sdk/$LANGUAGE_HOST_SDK_VERSION)"
+  ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGUAGE_HOST_SDK_VERSION"
+  build_in "$work/langhost" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$work/langhost/pulumi-language-nodejs"
+  mkdir -p "$host_dir"
+  rm -f "$host_dir/.build-info"
+  mv -f "$work/langhost/pulumi-language-nodejs" "$host_dir/pulumi-language-nodejs"
+  echo "$host_info" >"$host_dir/.build-info"
+  log "language host built after $(( $(date +%s) - start ))s"
+fi
+cp "$host_dir/pulumi-language-nodejs" "$work/out/pulumi-language-nodejs"
 
 # Publish: move the binaries into place (same filesystem, so each mv is atomic), the stamp last.
 mkdir -p "$bin_dir"

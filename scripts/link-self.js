@@ -4,12 +4,16 @@
 // require would resolve against the Pulumi program's directory, and an absolute one would bake this
 // machine's path into state). Users get the package from npm; here, the examples, the demo and the
 // end-to-end tests find it through node_modules/pulumi-barrack -> this repository.
+//
+// Runs as the `prepare` script: npm runs that on `npm ci` / `npm install` in this repository (and on
+// `npm pack`), never when pulumi-barrack is installed from the registry, so a user's install runs no
+// script of ours; this file is not in the published package.
 const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const link = path.join(root, "node_modules", "pulumi-barrack");
-// Only when installing this repository itself, not when installed as a dependency of a user's project.
+// Only in this repository itself, not in a copy of it under someone's node_modules.
 if (path.basename(path.dirname(root)) !== "node_modules" && fs.existsSync(path.join(root, "node_modules"))) {
   try {
     const current = fs.readlinkSync(link);

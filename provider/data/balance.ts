@@ -1,7 +1,7 @@
 /** getBalance: the account's credit balance. */
 import * as pulumi from "@pulumi/pulumi";
-import { Currency } from "../contract";
-import { DataOptions, dataClient } from "./common";
+import type { Currency } from "../constants";
+import type { DataOptions } from "./common";
 
 export interface GetBalanceResult {
   amount: number;
@@ -15,16 +15,15 @@ export interface GetBalanceResult {
 
 /** The credit balance now, e.g. `(await getBalance()).amount`. */
 export async function getBalance(_args: Record<string, never> = {}, opts: DataOptions = {}): Promise<GetBalanceResult> {
-  const { balance } = await dataClient(opts).call("getBalance");
-  return {
-    amount: balance.amount,
-    currency: balance.currency,
-    minimumBalance: balance.minimum_balance,
-    profileComplete: balance.profile_complete,
-  };
+  return calls().getBalance(_args, opts);
 }
 
 /** {@link getBalance} as an Output. */
 export function getBalanceOutput(_args?: Record<string, never>, opts?: DataOptions): pulumi.Output<GetBalanceResult> {
   return pulumi.output(getBalance({}, opts));
+}
+
+/** The implementation, loaded on the first call (it brings zod and the HTTP client). */
+function calls(): typeof import("./calls") {
+  return require("./calls");
 }

@@ -1,9 +1,7 @@
 /** getGpuStock: how many GPUs of each model are free now, per region. */
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { Region } from "../contract";
-import { regionSchema } from "../resources/shared/schema";
-import { DataOptions, InputArgs, dataClient, outputForm, parseArgs } from "./common";
+import type { Region } from "../constants";
+import { DataOptions, InputArgs, outputForm } from "./common";
 
 export interface GetGpuStockArgs {
   /** Only this region. */
@@ -29,27 +27,17 @@ export interface GetGpuStockResult {
   totalAvailableGpus: number;
 }
 
-const argsSchema = z.strictObject({
-  region: regionSchema.optional(),
-  gpuModel: z.string({ error: "must be a GPU model name such as H100-SXM5-80GB" }).min(1, { error: "must be a GPU model name such as H100-SXM5-80GB" }).optional(),
-});
-
 /** GPU stock now, e.g. `(await getGpuStock({ region: "FINLAND-1" })).stocks`. Stock changes: read it at deploy time. */
 export async function getGpuStock(args: GetGpuStockArgs = {}, opts: DataOptions = {}): Promise<GetGpuStockResult> {
-  const { region, gpuModel } = parseArgs("getGpuStock", argsSchema, args);
-  const { stocks } = await dataClient(opts).call("listGpuStocks", { query: { region, gpu_model: gpuModel } });
-  const items = stocks
-    .filter((s) => (region === undefined || s.region === region) && (gpuModel === undefined || s.gpu_model === gpuModel))
-    .map((s) => ({ region: s.region, gpuModel: s.gpu_model, availableGpus: s.available_gpus, configurations: { ...s.configurations } }));
-  return {
-    ...(region !== undefined ? { region } : {}),
-    ...(gpuModel !== undefined ? { gpuModel } : {}),
-    stocks: items,
-    totalAvailableGpus: items.reduce((sum, s) => sum + s.availableGpus, 0),
-  };
+  return calls().getGpuStock(args, opts);
 }
 
 /** {@link getGpuStock} as an Output, for args that are Outputs themselves. */
 export function getGpuStockOutput(args?: InputArgs<GetGpuStockArgs>, opts?: DataOptions): pulumi.Output<GetGpuStockResult> {
   return outputForm(getGpuStock, args, opts);
+}
+
+/** The implementation, loaded on the first call (it brings zod and the HTTP client). */
+function calls(): typeof import("./calls") {
+  return require("./calls");
 }

@@ -1,8 +1,7 @@
 /** getPricing: hourly prices of volumes, snapshots and GPUs, per tier. */
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { CURRENCIES, Currency, TIERS, Tier } from "../contract";
-import { DataOptions, InputArgs, dataClient, outputForm, parseArgs } from "./common";
+import type { Currency, Tier } from "../constants";
+import { DataOptions, InputArgs, outputForm } from "./common";
 import type { Prices } from "./gpuSpecs";
 
 export const PRICED_RESOURCE_TYPES = ["volumes", "snapshots", "gpus"] as const;
@@ -58,40 +57,17 @@ export interface GetPricingResult {
   supportedTiers: string[];
 }
 
-const argsSchema = z.strictObject({
-  currency: z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(", ")}` }).optional(),
-  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(", ")}` }).optional(),
-  resourceType: z.enum(PRICED_RESOURCE_TYPES, { error: `must be one of ${PRICED_RESOURCE_TYPES.join(", ")}` }).optional(),
-});
-
 /** Prices, e.g. `(await getPricing({ resourceType: "gpus", currency: "EUR" })).gpus`. */
 export async function getPricing(args: GetPricingArgs = {}, opts: DataOptions = {}): Promise<GetPricingResult> {
-  const { currency = "USD", tier, resourceType } = parseArgs("getPricing", argsSchema, args);
-  const { pricing_data: data } = await dataClient(opts).call("queryPricing", {
-    body: { currency, ...(tier !== undefined ? { tier } : {}), ...(resourceType !== undefined ? { resource_type: resourceType } : {}) },
-  });
-  const wanted = (kind: PricedResourceType) => resourceType === undefined || resourceType === kind;
-  const tiers = <T>(byTier: Record<string, T> | undefined): [string, T][] =>
-    Object.entries(byTier ?? {}).filter(([t]) => tier === undefined || t === tier);
-  const prices = (p: Prices): Prices => ({ USD: p.USD, EUR: p.EUR, INR: p.INR });
-
-  return {
-    currency,
-    ...(tier !== undefined ? { tier } : {}),
-    ...(resourceType !== undefined ? { resourceType } : {}),
-    volumes: !wanted("volumes") ? [] : tiers(data.volumes?.pricing).flatMap(([t, byType]) =>
-      Object.entries(byType).map(([volumeType, leaf]) => ({ tier: t, volumeType, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit }))),
-    snapshots: !wanted("snapshots") ? [] : tiers(data.snapshots?.pricing).map(([t, leaf]) =>
-      ({ tier: t, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit, fixedSizeGb: leaf.fixed_size_gb })),
-    gpus: !wanted("gpus") ? [] : tiers(data.gpus?.pricing).flatMap(([t, byModel]) =>
-      Object.entries(byModel).map(([gpuModel, leaf]) => ({ tier: t, gpuModel, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit, maxCount: leaf.max_count }))),
-    volumeMinimumSizeGb: data.volumes?.minimum_size_gb ?? data.metadata.volume_minimum_size_gb,
-    supportedCurrencies: [...data.metadata.supported_currencies],
-    supportedTiers: [...data.metadata.supported_tiers],
-  };
+  return calls().getPricing(args, opts);
 }
 
 /** {@link getPricing} as an Output, for args that are Outputs themselves. */
 export function getPricingOutput(args?: InputArgs<GetPricingArgs>, opts?: DataOptions): pulumi.Output<GetPricingResult> {
   return outputForm(getPricing, args, opts);
+}
+
+/** The implementation, loaded on the first call (it brings zod and the HTTP client). */
+function calls(): typeof import("./calls") {
+  return require("./calls");
 }

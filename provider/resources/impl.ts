@@ -2,26 +2,25 @@
  * The implementation behind every serialized provider shim, loaded by package name as
  * `pulumi-barrack/provider-impl` inside the Pulumi provider process.
  */
-import { CONFIG_KEYS, ProviderSettings, setProviderSettings } from "../config";
-import { firewallProvider } from "./firewall/provider";
-import { imageProvider } from "./image/provider";
-import { instanceProvider } from "./instance/provider";
+import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../config";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
-import { snapshotProvider } from "./snapshot/provider";
-import { sshKeyProvider } from "./sshKey/provider";
-import { startupScriptProvider } from "./startupScript/provider";
-import { volumeProvider } from "./volume/provider";
 
-const providers: Record<ResourceTypeName, ProviderImpl> = {
-  Volume: volumeProvider,
-  Instance: instanceProvider,
-  Firewall: firewallProvider,
-  Snapshot: snapshotProvider,
-  Image: imageProvider,
-  SshKey: sshKeyProvider,
-  StartupScript: startupScriptProvider,
+/**
+ * Each type's implementation, required on its first use: the provider process loads only the types its
+ * stack's resources have (a stack of volumes never loads the instance implementation, nor its stock and
+ * readiness checks).
+ */
+const loaders: Record<ResourceTypeName, () => ProviderImpl> = {
+  Volume: () => (require("./volume/provider") as typeof import("./volume/provider")).volumeProvider,
+  Instance: () => (require("./instance/provider") as typeof import("./instance/provider")).instanceProvider,
+  Firewall: () => (require("./firewall/provider") as typeof import("./firewall/provider")).firewallProvider,
+  Snapshot: () => (require("./snapshot/provider") as typeof import("./snapshot/provider")).snapshotProvider,
+  Image: () => (require("./image/provider") as typeof import("./image/provider")).imageProvider,
+  SshKey: () => (require("./sshKey/provider") as typeof import("./sshKey/provider")).sshKeyProvider,
+  StartupScript: () => (require("./startupScript/provider") as typeof import("./startupScript/provider")).startupScriptProvider,
 };
+const loaded = new Map<ResourceTypeName, ProviderImpl>();
 
 /** Stack config as the provider process passes it to `configure()` (namespaced keys). */
 export interface StackConfig {
@@ -33,7 +32,7 @@ export interface StackConfig {
  * the shim takes on (check, diff, create, read, update, delete).
  */
 export function attach(type: ResourceTypeName, config: StackConfig): ProviderImpl {
-  configure({ apiKey: config.get(CONFIG_KEYS.apiKey), endpoint: config.get(CONFIG_KEYS.endpoint), authScheme: config.get(CONFIG_KEYS.authScheme) });
+  configure(settingsFromConfig(config));
   const impl = provider(type);
   return {
     check: (olds, news) => impl.check(olds, news),
@@ -50,7 +49,13 @@ export function configure(settings: ProviderSettings): void {
 }
 
 export function provider(type: ResourceTypeName): ProviderImpl {
-  const impl = providers[type];
-  if (!impl) throw new Error(`pulumi-barrack has no provider for resource type "${type}"; is the installed pulumi-barrack older than the program's?`);
+  let impl = loaded.get(type);
+  if (!impl) {
+    if (!Object.hasOwn(loaders, type)) {
+      throw new Error(`pulumi-barrack has no provider for resource type "${type}"; is the installed pulumi-barrack older than the program's?`);
+    }
+    impl = loaders[type]();
+    loaded.set(type, impl);
+  }
   return impl;
 }

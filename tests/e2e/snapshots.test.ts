@@ -17,6 +17,8 @@ import { itTypeChecksTheExample, mutations, replaceKeys, useE2eEmulator } from "
 jest.setTimeout(300_000);
 
 const PROGRAM_DIR = path.resolve(__dirname, "../../examples/snapshot-image");
+/** The example omits names: each is its resource name plus the autonaming suffix. */
+const autonamed = (resource: string) => expect.stringMatching(new RegExp(`^${resource}-[0-9a-f]{7}$`));
 const NAMES = ["golden-key", "golden-base", "golden-snap", "golden-image", "from-image", "restored"];
 
 const emu = useE2eEmulator();
@@ -50,13 +52,13 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     expect(inv.sshKeys).toHaveLength(1);
     const keyId = inv.sshKeys[0]!.key_id;
     expect(inv.instances).toHaveLength(3);
-    expect(instance(baseId)).toMatchObject({ vm_name: "golden-base", region: "CANADA-1", status: "ACTIVE", boot_source: "os_image", gpu_model: "RTX-A6000", gpu_count: 1, ssh_key_ids: [keyId] });
-    expect(inv.snapshots).toEqual([expect.objectContaining({ snapshot_id: snapshotId, name: "golden-snap", vm_id: baseId, region: "CANADA-1", status: "SUCCESS", description: "base image with tooling" })]);
-    expect(inv.images).toEqual([expect.objectContaining({ image_id: imageId, name: "golden-image", snapshot_id: snapshotId, region: "CANADA-1", status: "SUCCESS", description: "golden image v1" })]);
-    expect(instance(fromImageId)).toMatchObject({ vm_name: "from-image", status: "ACTIVE", boot_source: "image", image_id: imageId, ssh_key_ids: [keyId] });
+    expect(instance(baseId)).toMatchObject({ vm_name: autonamed("golden-base"), region: "CANADA-1", status: "ACTIVE", boot_source: "os_image", gpu_model: "RTX-A6000", gpu_count: 1, ssh_key_ids: [keyId] });
+    expect(inv.snapshots).toEqual([expect.objectContaining({ snapshot_id: snapshotId, name: autonamed("golden-snap"), vm_id: baseId, region: "CANADA-1", status: "SUCCESS", description: "base image with tooling" })]);
+    expect(inv.images).toEqual([expect.objectContaining({ image_id: imageId, name: autonamed("golden-image"), snapshot_id: snapshotId, region: "CANADA-1", status: "SUCCESS", description: "golden image v1" })]);
+    expect(instance(fromImageId)).toMatchObject({ vm_name: autonamed("from-image"), status: "ACTIVE", boot_source: "image", image_id: imageId, ssh_key_ids: [keyId] });
     // The restore: a NEW instance from the snapshot, which inherited the base's GPUs and SSH keys.
     expect(instance(restoredId)).toMatchObject({
-      vm_name: "restored", region: "CANADA-1", status: "ACTIVE", boot_source: "snapshot", source_snapshot_id: snapshotId,
+      vm_name: autonamed("restored"), region: "CANADA-1", status: "ACTIVE", boot_source: "snapshot", source_snapshot_id: snapshotId,
       gpu_model: "RTX-A6000", gpu_count: 1, ssh_key_ids: [keyId],
     });
     expect(instance(baseId).status).toBe("ACTIVE"); // a snapshot leaves its instance running
@@ -87,9 +89,9 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     const up = await stack.up();
 
     expect(up.opFor("golden-image")).toBe("replace");
-    expect(replaceKeys(up, "golden-image")).toEqual(["description"]);
+    expect(replaceKeys(up, "golden-image")).toEqual(["description", "name"]); // autonamed: the replacement gets a new name
     expect(up.opFor("from-image")).toBe("replace");
-    expect(replaceKeys(up, "from-image")).toEqual(["imageId"]);
+    expect(replaceKeys(up, "from-image")).toEqual(["imageId", "name"]);
     for (const name of ["golden-key", "golden-base", "golden-snap", "restored"]) expect(up.opsFor(name)).toEqual(["same"]);
     expect(up.counts).toMatchObject({ replace: 2, update: 0, create: 0, delete: 0 });
 
@@ -102,7 +104,7 @@ describe("snapshot → image → instance (examples/snapshot-image) under the re
     expect(inv.images).toEqual([expect.objectContaining({ image_id: imageId, snapshot_id: snapshotId, status: "SUCCESS", description: "golden image v2" })]);
     expect(inv.snapshots.map((s) => s.snapshot_id)).toEqual([snapshotId]);
     expect(inv.instances.map((vm) => vm.vm_id).sort()).toEqual([baseId, fromImageId, restoredId].sort()); // the old from-image is gone
-    expect(instance(fromImageId)).toMatchObject({ vm_name: "from-image", status: "ACTIVE", boot_source: "image", image_id: imageId });
+    expect(instance(fromImageId)).toMatchObject({ vm_name: autonamed("from-image"), status: "ACTIVE", boot_source: "image", image_id: imageId });
     expect(mutations(emu)).toMatchObject({ "DELETE vms/{vm_id}/": 1, "DELETE images/{image_id}/": 1, "POST images/": 1, "POST vms/": 1 });
     expect(mutations(emu)["POST snapshots/"]).toBeUndefined();
   });

@@ -112,7 +112,7 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
 
     // The instance as the API holds it: H100 in FINLAND-1 with the key, the script, the volume, the firewall.
     expect(vm).toMatchObject({
-      vm_name: "trainer",
+      vm_name: expect.stringMatching(/^trainer-[0-9a-f]{7}$/), // autonamed
       region: "FINLAND-1",
       gpu_model: "H100-SXM5-80GB",
       gpu_count: 1,
@@ -123,8 +123,8 @@ describe("e2e: full gpu-training-node stack (up, no-op up, secrets, destroy)", (
     });
     expect(vm!.volume_ids).toContain(volume!.volume_id);
     expect(vm!.firewall_ids).toEqual([firewall!.firewall_id]);
-    expect(volume).toMatchObject({ name: "trainer-data", volume_type: "NVMe", size_gb: 500, status: "in-use", attached_to: vm!.vm_id });
-    expect(firewall).toMatchObject({ name: "trainer-fw", region: "FINLAND-1", status: "SUCCESS" });
+    expect(volume).toMatchObject({ name: expect.stringMatching(/^trainer-data-[0-9a-f]{7}$/), volume_type: "NVMe", size_gb: 500, status: "in-use", attached_to: vm!.vm_id });
+    expect(firewall).toMatchObject({ name: expect.stringMatching(/^trainer-fw-[0-9a-f]{7}$/), region: "FINLAND-1", status: "SUCCESS" });
     expect(firewall!.attachments.map((a) => [a.vm_id, a.status])).toEqual([[vm!.vm_id, "SUCCESS"]]);
     expect(firewall!.rules.map((r) => [r.direction, r.protocol, r.port_range_min, r.port_range_max, r.remote_ip_prefix]).sort()).toEqual([
       ["ingress", "tcp", 22, 22, "0.0.0.0/0"],

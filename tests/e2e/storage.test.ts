@@ -38,6 +38,9 @@ function volumeSummary(): string[] {
     .sort();
 }
 
+/** The example omits names: each is its resource name plus the autonaming suffix. */
+const autonamed = (resource: string) => expect.stringMatching(new RegExp(`^${resource}-[0-9a-f]{7}$`));
+
 /** Ids from the previous step, to show what stayed and what was replaced. */
 const ids: { dataset?: string; copy?: string; archive?: string } = {};
 
@@ -57,10 +60,10 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(storageCostPerHour).toBeGreaterThan(0);
 
     expect(volumes()).toHaveLength(3);
-    expect(volume(datasetId)).toMatchObject({ name: "dataset", region: "FINLAND-1", tier: "advanced", volume_type: "NVMe", size_gb: 500, status: "available", source_volume_id: null });
+    expect(volume(datasetId)).toMatchObject({ name: autonamed("dataset"), region: "FINLAND-1", tier: "advanced", volume_type: "NVMe", size_gb: 500, status: "available", source_volume_id: null });
     // The clone: made by the clone call from the dataset, same region/type/size.
-    expect(volume(copyId)).toMatchObject({ name: "dataset-copy", region: "FINLAND-1", volume_type: "NVMe", size_gb: 500, status: "available", source_volume_id: datasetId });
-    expect(volume(archiveId)).toMatchObject({ name: "archive", region: "FINLAND-1", volume_type: "HDD", size_gb: 2000, status: "available" });
+    expect(volume(copyId)).toMatchObject({ name: autonamed("dataset-copy"), region: "FINLAND-1", volume_type: "NVMe", size_gb: 500, status: "available", source_volume_id: datasetId });
+    expect(volume(archiveId)).toMatchObject({ name: autonamed("archive"), region: "FINLAND-1", volume_type: "HDD", size_gb: 2000, status: "available" });
     expect(mutations(emu)).toEqual({ "POST volumes/": 2, "POST volumes/{volume_id}/clone/": 1 });
 
     Object.assign(ids, { dataset: datasetId, copy: copyId, archive: archiveId });
@@ -120,8 +123,8 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
       emu.resetCounters();
       const preview = await stack.preview();
       for (const name of ["dataset", "dataset-copy", "archive"]) expect(preview.opFor(name)).toBe("replace");
-      expect(replaceKeys(preview, "dataset")).toEqual(["region"]);
-      expect(replaceKeys(preview, "archive")).toEqual(["region"]);
+      expect(replaceKeys(preview, "dataset")).toEqual(["name", "region"]); // autonamed: a new name, created before the old is deleted
+      expect(replaceKeys(preview, "archive")).toEqual(["name", "region"]);
       // The clone is replaced because its source is (the engine reports the dependent key, cloneFrom).
       expect(replaceKeys(preview, "dataset-copy").length).toBeGreaterThan(0);
       expect(preview.counts).toMatchObject({ replace: 3, update: 0 });
@@ -139,11 +142,11 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     const up = await stack.up();
     Object.assign(ids, { dataset: up.outputs.datasetId, copy: up.outputs.copyId }); // before asserting: later steps need them
     expect(up.opFor("dataset")).toBe("replace");
-    expect(replaceKeys(up, "dataset")).toEqual(["type"]);
+    expect(replaceKeys(up, "dataset")).toEqual(["name", "type"]);
     expect(up.opFor("dataset-copy")).toBe("replace");
     // Replaced as a dependent of the dataset: the engine reports the key that depends on it (cloneFrom).
     expect(replaceKeys(up, "dataset-copy").length).toBeGreaterThan(0);
-    expect(["cloneFrom", "type"]).toEqual(expect.arrayContaining(replaceKeys(up, "dataset-copy")));
+    expect(["cloneFrom", "name", "type"]).toEqual(expect.arrayContaining(replaceKeys(up, "dataset-copy")));
     expect(up.opsFor("archive")).toEqual(["same"]);
     expect(up.counts).toMatchObject({ replace: 2, update: 0 });
 
@@ -154,8 +157,8 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(copySource).toBe(datasetId);
 
     expect(volumes().map((v) => v.volume_id).sort()).toEqual([datasetId, copyId, archiveId].sort()); // the old ones are gone
-    expect(volume(datasetId)).toMatchObject({ name: "dataset", volume_type: "HDD", size_gb: 800, status: "available" });
-    expect(volume(copyId)).toMatchObject({ name: "dataset-copy", volume_type: "HDD", size_gb: 800, source_volume_id: datasetId });
+    expect(volume(datasetId)).toMatchObject({ name: autonamed("dataset"), volume_type: "HDD", size_gb: 800, status: "available" });
+    expect(volume(copyId)).toMatchObject({ name: autonamed("dataset-copy"), volume_type: "HDD", size_gb: 800, source_volume_id: datasetId });
     expect(mutations(emu)).toEqual({ "POST volumes/": 1, "POST volumes/{volume_id}/clone/": 1, "DELETE volumes/{volume_id}/": 2 });
   });
 
@@ -164,7 +167,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     emu.resetCounters();
     const up = await stack.up();
     expect(up.opFor("dataset-copy")).toBe("replace");
-    expect(replaceKeys(up, "dataset-copy")).toEqual(["cloneFrom"]); // sizeGb changed too, but it is updatable
+    expect(replaceKeys(up, "dataset-copy")).toEqual(["cloneFrom", "name"]); // sizeGb changed too, but it is updatable
     expect(up.opsFor("dataset")).toEqual(["same"]);
     expect(up.opsFor("archive")).toEqual(["same"]);
     expect(up.counts).toMatchObject({ replace: 1, update: 0 });
@@ -176,7 +179,7 @@ describe("advanced storage (examples/advanced-storage) under the real engine", (
     expect(copySource).toBe(ids.archive);
 
     expect(volumes().map((v) => v.volume_id).sort()).toEqual([datasetId, copyId, archiveId].sort());
-    expect(volume(copyId)).toMatchObject({ name: "dataset-copy", volume_type: "HDD", size_gb: 2500, status: "available", source_volume_id: ids.archive });
+    expect(volume(copyId)).toMatchObject({ name: autonamed("dataset-copy"), volume_type: "HDD", size_gb: 2500, status: "available", source_volume_id: ids.archive });
     expect(volume(ids.archive)).toMatchObject({ size_gb: 2000 }); // the source is untouched
     expect(mutations(emu)).toEqual({
       "DELETE volumes/{volume_id}/": 1,

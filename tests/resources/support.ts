@@ -56,3 +56,14 @@ export function mutationCount(emulator: RunningEmulator): number {
 export function engineInputs(inputs: Record<string, unknown>): Record<string, unknown> {
   return { ...inputs, __provider: "serialized-provider-text" };
 }
+
+/**
+ * Check failures with the property each one names: a failure for a secret or huge value names its
+ * property in the reason ("property publicKey: …", so the engine prints no value); this reads it back.
+ */
+export function named(failures: { property: string; reason: string }[] | undefined): { property: string; reason: string }[] | undefined {
+  return failures?.map((f) => {
+    const hidden = f.property === "" ? /^property (\S+): ([\s\S]*) \(value not shown\)$/.exec(f.reason) : null;
+    return hidden ? { property: hidden[1], reason: hidden[2] } : f;
+  });
+}

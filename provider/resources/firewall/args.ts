@@ -1,24 +1,21 @@
 /** Firewall inputs and outputs. */
 import { z } from "zod";
 import { Firewall as WireFirewall, idPattern } from "../../contract";
-import { LIMITS } from "../../platform";
-import { CheckFailure, timeoutsSchema } from "../shared/crud";
-import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
+import { RuleArgs, descriptionSchema, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
 
 export const firewallArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
   name: nameSchema("firewall"),
   /** Firewalls are region-bound: they attach only to instances in their region. */
   region: regionSchema,
-  description: z
-    .string()
-    .max(LIMITS.firewallDescriptionChars, { error: `must be at most ${LIMITS.firewallDescriptionChars} characters` })
-    .default(""),
+  description: descriptionSchema,
   /** Allow rules. Changed in place: removed and added one by one, never by replacing the firewall. */
   rules: z.array(ruleArgsSchema).default([]),
   /** The COMPLETE set of instances the firewall is attached to (ACTIVE, same region); `[]` attaches none. */
   instanceIds: z.array(z.string().regex(idPattern("instance"), { error: "must be an instance id such as BRK-000123D" })).default([]),
   timeouts: timeoutsSchema,
+  importId: importIdSchema,
 });
 export type FirewallArgs = z.output<typeof firewallArgsSchema>;
 

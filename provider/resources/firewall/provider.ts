@@ -70,13 +70,27 @@ async function syncRules(ctx: OperationContext, firewall: Firewall, desired: rea
   for (const [key, rule] of wanted) {
     if (present.has(key)) continue;
     ctx.log(`adding rule ${describeRule(rule)}`);
+    await addRuleOnce(ctx, id, rule, key);
+  }
+}
+
+/** Rule additions per rule at most, when answers keep getting lost (each is looked for first). */
+const MAX_RULE_ATTEMPTS = 4;
+
+/**
+ * Adds one rule, converging when answers are lost: the rule is looked for by its content and added again
+ * only when it is not there, so a lost answer never makes a duplicate and never fails the run.
+ */
+async function addRuleOnce(ctx: OperationContext, id: string, rule: RuleArgs, key: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
       await ctx.client.call("addFirewallRule", { params: { firewall_id: id }, body: ruleToWire(rule) });
+      return;
     } catch (error) {
-      // A lost answer may still have added it: look before failing (re-sending could duplicate it).
-      if (!(error instanceof BarrackError && error.ambiguous)) throw error;
+      if (!(error instanceof BarrackError && error.ambiguous) || attempt >= MAX_RULE_ATTEMPTS) throw error;
       const after = await getFirewall(ctx.client, id);
-      if (!after.rules.some((r) => ruleKey(ruleFromWire(r)) === key)) throw error;
+      if (after.rules.some((r) => ruleKey(ruleFromWire(r)) === key)) return;
+      ctx.log(`the answer to adding rule ${describeRule(rule)} was lost and the rule is not there: adding it again`);
     }
   }
 }
@@ -121,6 +135,7 @@ export const firewallProvider = defineProvider<typeof firewallArgsSchema, Firewa
   updatable: ["rules", "instanceIds"],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "firewall",
   defaultTimeouts: { create: "15m", update: "15m", delete: "15m" },
   validate: validateFirewall,
 
@@ -148,8 +163,9 @@ export const firewallProvider = defineProvider<typeof firewallArgsSchema, Firewa
   },
 
   async findExisting(ctx, args) {
-    const firewalls = await ctx.client.listAll("listFirewalls", "firewalls", { query: { region: args.region } });
-    return firewalls.find((f) => f.name === args.name && f.region === args.region);
+    // Firewall names are unique in the account, across regions.
+    const firewalls = await ctx.client.listAll("listFirewalls", "firewalls");
+    return firewalls.find((f) => f.name === args.name);
   },
 
   get: getFirewall,

@@ -1,16 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
-import type { RuleArgs } from "../shared/schema";
+import type { Region } from "../../constants";
+import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { FIREWALL_OUTPUT_KEYS, firewallArgsSchema } from "./args";
+import { FIREWALL_KEYS } from "./keys";
 
-/**
- * Arguments of a {@link Firewall}; `name` defaults to the resource name. Every input with a default is
- * listed as optional here (the shared `ResourceArgs` does not carry zod's optionality through).
- */
-export type FirewallArgs = ResourceArgs<z.input<typeof firewallArgsSchema>, "name" | "description" | "rules" | "instanceIds" | "timeouts">;
+/** The arguments of a {@link Firewall}. */
+export interface FirewallArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `web-1a2b3c4`) that stays the same for the life of the resource. A change replaces the firewall.
+   */
+  name?: pulumi.Input<string>;
+  /** The region; a firewall attaches only to instances in its region. A change replaces the firewall. */
+  region: pulumi.Input<Region>;
+  /** Free text, at most 255 characters. Default "". A change replaces the firewall. */
+  description?: pulumi.Input<string>;
+  /** Allow rules. In place: each removed or added rule is one API call, never a replacement. Default none. */
+  rules?: pulumi.Input<pulumi.Input<FirewallRuleArgs>[]>;
+  /** The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. In place. */
+  instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines, e.g. `{ create: "10m" }`. */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
 const provider = makeShim("Firewall");
 
@@ -31,11 +47,19 @@ const provider = makeShim("Firewall");
  * Deleting the firewall detaches it from every instance first.
  */
 export class Firewall extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing firewall, e.g. `Firewall.get("web", "BRK-000001F")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Firewall {
+    return new Firewall(name, undefined as unknown as FirewallArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
   declare readonly region: pulumi.Output<Region>;
   declare readonly description: pulumi.Output<string>;
   /** The rules as the API reports them. */
-  declare readonly rules: pulumi.Output<RuleArgs[]>;
+  declare readonly rules: pulumi.Output<FirewallRule[]>;
   /** The instances the firewall is attached to, as the API reports them. */
   declare readonly instanceIds: pulumi.Output<string[]>;
   /** The Barrack id (`BRK-……F`), also the resource's `id`. */
@@ -46,6 +70,6 @@ export class Firewall extends pulumi.dynamic.Resource {
   declare readonly ruleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(withName(name, args), firewallArgsSchema, FIREWALL_OUTPUT_KEYS), opts, MODULE, "Firewall");
+    super(provider, name, registration(pulumi, name, args, opts, FIREWALL_KEYS), opts, MODULE, "Firewall");
   }
 }

@@ -1,16 +1,17 @@
 /** Custom image inputs and outputs. */
 import { z } from "zod";
 import { Image as WireImage, Region, idPattern } from "../../contract";
-import { timeoutsSchema } from "../shared/crud";
-import { nameSchema } from "../shared/schema";
+import { importIdSchema, timeoutsSchema } from "../shared/crud";
+import { descriptionSchema, nameSchema } from "../shared/schema";
 
 export const imageArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
   name: nameSchema("image"),
   /** The snapshot (status SUCCESS) to make the image from. */
   snapshotId: z.string().regex(idPattern("snapshot"), { error: "must be a snapshot id such as BRK-000123S" }),
-  description: z.string().default(""),
+  description: descriptionSchema,
   timeouts: timeoutsSchema,
+  importId: importIdSchema,
 });
 export type ImageArgs = z.output<typeof imageArgsSchema>;
 

@@ -14,6 +14,7 @@ export const imageProvider = defineProvider<typeof imageArgsSchema, Image, Image
   updatable: [],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "image",
   // Images take "several minutes" (barrack-api.md §4.9): be generous.
   defaultTimeouts: { create: "60m", update: "60m", delete: "20m" },
 
@@ -26,7 +27,7 @@ export const imageProvider = defineProvider<typeof imageArgsSchema, Image, Image
 
   async findExisting(ctx, args) {
     const images = await ctx.client.listAll("listImages", "images");
-    return images.find((i) => i.name === args.name && i.snapshot_id === args.snapshotId);
+    return images.find((i) => i.name === args.name);
   },
 
   get: getImage,

@@ -1,12 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
+import type { Region } from "../../constants";
+import { MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { IMAGE_OUTPUT_KEYS, imageArgsSchema } from "./args";
+import { IMAGE_KEYS } from "./keys";
 
-/** Arguments of an {@link Image}; `name` defaults to the resource name. */
-export type ImageArgs = ResourceArgs<z.input<typeof imageArgsSchema>, "name" | "description" | "timeouts">;
+/** The arguments of an {@link Image}. Every change replaces the image. */
+export interface ImageArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `golden-1a2b3c4`) that stays the same for the life of the resource.
+   */
+  name?: pulumi.Input<string>;
+  /** The snapshot (status SUCCESS) to make the image from. */
+  snapshotId: pulumi.Input<string>;
+  /** Free text. Default "". */
+  description?: pulumi.Input<string>;
+  /**
+   * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines; `create` defaults to "60m". */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
 const provider = makeShim("Image");
 
@@ -18,6 +34,14 @@ const provider = makeShim("Image");
  * `description` replaces the image. Creating one takes several minutes; `timeouts.create` defaults to 60m.
  */
 export class Image extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing image, e.g. `Image.get("golden", "BRK-000001I")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Image {
+    return new Image(name, undefined as unknown as ImageArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
   declare readonly snapshotId: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;
@@ -29,6 +53,6 @@ export class Image extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(withName(name, args), imageArgsSchema, IMAGE_OUTPUT_KEYS), opts, MODULE, "Image");
+    super(provider, name, registration(pulumi, name, args, opts, IMAGE_KEYS), opts, MODULE, "Image");
   }
 }

@@ -1,10 +1,11 @@
 /** Instance inputs and outputs. */
 import { z } from "zod";
-import { Instance as WireInstance, sameStatus } from "../../contract";
-import { GPU_COUNTS, SCRIPT_MAX_BYTES, capabilitiesOf, regionsWhere } from "../../platform";
-import { CheckFailure, timeoutsSchema } from "../shared/crud";
+import { Tier, Instance as WireInstance, sameStatus } from "../../contract";
+import type { BarrackClient } from "../../client";
+import { GPU_COUNTS, GPU_MODELS, SCRIPT_MAX_BYTES, TIER_CAPABILITIES, capabilitiesOf, regionsWhere, tierOf } from "../../platform";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
 import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
-import { hourlyCost, sameValue } from "../shared/values";
+import { hourlyCost, parseDuration, sameValue } from "../shared/values";
 
 export const POWER_STATES = ["running", "stopped", "hibernated"] as const;
 export type PowerState = (typeof POWER_STATES)[number];
@@ -25,6 +26,18 @@ const cloudInitSchema = z
   .refine((text) => Buffer.byteLength(text, "utf8") <= SCRIPT_MAX_BYTES, {
     error: (issue) => `must be at most ${SCRIPT_MAX_BYTES} bytes (16 KB) of UTF-8, not ${Buffer.byteLength(String(issue.input), "utf8")}`,
   });
+
+/** A duration such as "20m", checked as `timeouts` are. */
+const durationSchema = z
+  .string({ error: 'must be a duration such as "90s", "20m" or "1h30m"' })
+  .refine((text) => {
+    try {
+      parseDuration(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: (issue) => `must be a duration such as "90s", "20m" or "1h30m", not "${String(issue.input)}"` });
 
 export const instanceArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
@@ -56,13 +69,28 @@ export const instanceArgsSchema = z.strictObject({
   /** Lets an update stop the instance (and start it again) when a change needs it stopped. */
   allowStopForUpdate: z.boolean({ error: "must be true or false" }).default(false),
   timeouts: timeoutsSchema,
+  /** The id of an existing object to adopt instead of creating one. */
+  importId: importIdSchema,
+  /**
+   * Readiness beyond ACTIVE: with `ssh: true`, create (and any update of a running instance) returns only
+   * once TCP port 22 of the public IP answers with an SSH banner, waiting up to `timeout` (default "10m",
+   * never past the operation's deadline). Never causes a diff.
+   */
+  waitFor: z
+    .strictObject({
+      ssh: z.boolean({ error: "must be true or false" }).optional(),
+      timeout: durationSchema.optional(),
+    }, { error: 'must be an object such as { ssh: true, timeout: "10m" }' })
+    .optional(),
+  /** Out of stock at create time: wait up to this long (e.g. "20m", within timeouts.create) instead of failing. Never causes a diff. */
+  waitForStock: durationSchema.optional(),
 });
 export type InstanceArgs = z.output<typeof instanceArgsSchema>;
 
 /** Inputs that change the running instance in place; every other input (but the noDiff ones) replaces it. */
 export const INSTANCE_UPDATABLE = ["publicIp", "securityRules", "volumeIds", "powerState"] as const;
 /** Inputs that never cause a diff: a deadline and an opt-in flag. */
-export const INSTANCE_NO_DIFF = ["timeouts", "allowStopForUpdate"] as const;
+export const INSTANCE_NO_DIFF = ["timeouts", "allowStopForUpdate", "waitFor", "waitForStock", "importId"] as const;
 
 export interface InstanceFlavor {
   vcpus: number;
@@ -95,6 +123,7 @@ export interface InstanceOutputs extends Omit<InstanceArgs, (typeof SNAPSHOT_INH
 export const INSTANCE_OUTPUT_KEYS = [
   "name", "region", "gpuModel", "gpuCount", "osImageId", "bootVolumeId", "imageId", "snapshotId", "sshKeyIds",
   "startupScriptId", "cloudInit", "publicIp", "securityRules", "volumeIds", "powerState", "allowStopForUpdate", "timeouts",
+  "waitFor", "waitForStock",
   "instanceId", "status", "tier", "ipAddress", "flavor", "bootSource", "firewallIds", "costPerHour", "currency", "createdAt",
 ] as const satisfies readonly (keyof InstanceOutputs)[];
 
@@ -168,6 +197,45 @@ export function isFailed(vm: WireInstance): boolean {
 export function stopNeededMessage(detail: string): string {
   return `${detail}: attaching or detaching volumes needs the instance stopped (SHUTOFF). ` +
     'Set allowStopForUpdate: true to let the update stop it and start it again, or set powerState: "stopped"';
+}
+
+/** A GPU model as preview checks it: the tier that sells it (so its regions) and the most GPUs per instance. */
+interface GpuFacts {
+  tier: Tier;
+  maxCount: number;
+}
+
+/**
+ * The GPU rules: a model on sale, in a region of its tier, with at most its maximum GPU count. The static
+ * catalogue (platform.ts) answers first; a model it lacks is looked up in the live catalogue (read-only)
+ * when credentials are set, and trusted if listed there.
+ */
+export async function validateGpu(news: InstanceArgs, lookup: () => BarrackClient | undefined): Promise<CheckFailure[]> {
+  if (news.gpuModel === undefined) return [];
+  let facts: GpuFacts | undefined = GPU_MODELS[news.gpuModel];
+  let known = Object.keys(GPU_MODELS);
+  const client = facts === undefined ? lookup() : undefined;
+  if (client !== undefined) {
+    try {
+      const { specs } = await client.call("listGpuSpecs");
+      known = [...new Set([...known, ...specs.map((s) => s.gpu_model)])];
+      const live = specs.find((s) => s.gpu_model === news.gpuModel);
+      if (live) facts = { tier: live.tier, maxCount: live.max_count };
+    } catch {
+      // The live catalogue is a second opinion: without it the static one decides.
+    }
+  }
+  if (facts === undefined) {
+    return [{ property: "gpuModel", reason: `unknown GPU model "${news.gpuModel}": use one of ${known.sort().join(", ")} (see getGpuSpecs())` }];
+  }
+  const failures: CheckFailure[] = [];
+  if (tierOf(news.region) !== facts.tier) {
+    failures.push({ property: "gpuModel", reason: `${news.gpuModel} is sold in the ${facts.tier} tier (${regionsWhere((c) => c === TIER_CAPABILITIES[facts!.tier]).join(", ")}), not in ${news.region}` });
+  }
+  if (news.gpuCount !== undefined && news.gpuCount > facts.maxCount) {
+    failures.push({ property: "gpuCount", reason: `${news.gpuModel} takes at most ${facts.maxCount} GPUs per instance, not ${news.gpuCount}` });
+  }
+  return failures;
 }
 
 /** Preview-time rules zod can't express: boot source, snapshot restores, tier capabilities, disruptive updates. */

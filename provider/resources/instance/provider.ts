@@ -4,8 +4,10 @@
  */
 import { BarrackClient, BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client";
 import { Instance, RuleRequest, sameStatus } from "../../contract";
-import { OperationContext, defineProvider } from "../shared/crud";
+import { sharedClient } from "../../config";
+import { OperationContext, PartialCreateError, ProviderImpl, defineProvider } from "../shared/crud";
 import { ruleFromWire, ruleKey, ruleToWire } from "../shared/schema";
+import { parseDuration } from "../shared/values";
 import {
   INSTANCE_NO_DIFF,
   INSTANCE_UPDATABLE,
@@ -20,22 +22,25 @@ import {
   powerStateOf,
   stablePowerState,
   stopNeededMessage,
+  validateGpu,
   validateInstance,
 } from "./args";
-import { hourlyEstimate, stockProblem } from "./stock";
+import { DEFAULT_SSH_WAIT, SshWaitTimeout, waitForSsh } from "./readiness";
+import { hourlyEstimate, stockProblem, waitForStock } from "./stock";
 
+const DEFAULT_TIMEOUTS = { create: "30m", update: "30m", delete: "20m" };
 
-
-export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
+const crud = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
   type: "Instance",
   schema: instanceArgsSchema,
   updatable: INSTANCE_UPDATABLE,
   noDiff: INSTANCE_NO_DIFF,
   nameKey: "name",
+  nameKind: "instance",
   // A snapshot restore inherits these: omitted, they are whatever the snapshot had, not a change.
   inheritedWhenOmitted: SNAPSHOT_INHERITED_KEYS,
-  defaultTimeouts: { create: "30m", update: "30m", delete: "20m" },
-  validate: validateInstance,
+  defaultTimeouts: DEFAULT_TIMEOUTS,
+  validate: async (news, olds, lookup) => [...validateInstance(news, olds), ...(await validateGpu(news, lookup))],
 
   async warnings(news, previous, client) {
     // A snapshot restore's GPUs are only known from the snapshot's instance: nothing to check here.
@@ -44,7 +49,9 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
     const sameGpus = previous !== undefined && previous.region === news.region && previous.gpuModel === news.gpuModel && previous.gpuCount === news.gpuCount;
     if (sameGpus) return [];
     const problem = await stockProblem(client, { region: news.region, gpuModel: news.gpuModel, gpuCount: news.gpuCount });
-    return problem ? [`Instance "${news.name}": ${problem}. Creating it would fail now.`] : [];
+    if (!problem) return [];
+    const outcome = news.waitForStock !== undefined ? `The create will wait up to ${news.waitForStock} (waitForStock) for it.` : "Creating it would fail now.";
+    return [`Instance "${news.name}": ${problem}. ${outcome}`];
   },
 
   // What the plan will cost, before anything is created (GPU time dominates an instance's cost).
@@ -58,7 +65,7 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
 
   async create(ctx, args) {
     try {
-      return args.snapshotId !== undefined ? await restoreSnapshot(ctx, args, args.snapshotId) : await deploy(ctx, args);
+      return args.snapshotId !== undefined ? await restoreSnapshot(ctx, args, args.snapshotId) : await deployWhenInStock(ctx, args);
     } catch (error) {
       throw error instanceof BarrackConflictError ? await explainConflict(ctx.client, args, error) : error;
     }
@@ -66,13 +73,17 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
 
   // The deploy call can't carry a power state (nor can a restore carry public IP, rules or volumes):
   // converge the rest through update. A failure here is a partial create, so the instance stays in state.
+  // With waitFor.ssh, "created" means SSH answers: a timeout here is a partial create too.
   async afterCreate(ctx, vm, args) {
-    return this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
+    const converged = await this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
+    if (wantsSsh(args)) await waitUntilSshAnswers(ctx, converged, args);
+    return converged;
   },
 
   async findExisting(ctx, args) {
-    const vms = await ctx.client.listAll("listInstances", "vms", { query: { region: args.region } });
-    return vms.find((vm) => vm.vm_name === args.name && vm.region === args.region);
+    // Instance names are unique in the account, across regions.
+    const vms = await ctx.client.listAll("listInstances", "vms");
+    return vms.find((vm) => vm.vm_name === args.name);
   },
 
   get: getInstance,
@@ -109,9 +120,112 @@ export const instanceProvider = defineProvider<typeof instanceArgsSchema, Instan
   outputs: instanceOutputs,
 });
 
+/**
+ * The CRUD engine's provider, with one addition to `update`: with `waitFor.ssh` and `powerState: "running"`,
+ * every update (a start, any in-place change, or the update that finishes a partial create, which has no
+ * input change) returns only once SSH answers. The engine's `update` runs the resource's own update only
+ * when an input changed, hence the wait here. A timeout is reported as an initialisation failure of the
+ * update, so the new outputs are recorded and the next `pulumi up` tries again.
+ */
+export const instanceProvider: ProviderImpl = {
+  ...crud,
+  async update(id, olds, news) {
+    const started = Date.now();
+    const result = await crud.update(id, olds, news);
+    const parsed = instanceArgsSchema.safeParse(inputsOf(news));
+    if (!parsed.success || !wantsSsh(parsed.data)) return result;
+    const args = parsed.data;
+    const ctx = {
+      client: sharedClient(),
+      log: (message: string) => console.log(`barrack Instance ${args.name}: ${message}`),
+      deadline: started + parseDuration(args.timeouts?.update ?? DEFAULT_TIMEOUTS.update),
+    };
+    try {
+      await waitUntilSshAnswers(ctx, await getInstance(ctx.client, id), args);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PartialCreateError(
+        `Instance ${id} was updated but is not ready: ${reason}. Its new state is recorded: run \`pulumi up\` again to wait once more`,
+        id,
+        { ...result.outs, __provider: news.__provider },
+        [reason],
+      );
+    }
+    return result;
+  },
+};
+
+/** The schema's keys of engine inputs (which also carry `__provider`). */
+function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(instanceArgsSchema.shape).filter((k) => props[k] !== undefined && props[k] !== null).map((k) => [k, props[k]]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Readiness: SSH
+// ---------------------------------------------------------------------------------------------------
+
+function wantsSsh(args: InstanceArgs): boolean {
+  return args.waitFor?.ssh === true && args.powerState === "running";
+}
+
+/** Waits until port 22 of the public IP answers with an SSH banner, within waitFor.timeout and the operation's deadline. */
+async function waitUntilSshAnswers(ctx: Pick<OperationContext, "client" | "log" | "deadline">, vm: Instance, args: InstanceArgs): Promise<void> {
+  if (!vm.public_ip) {
+    throw new Error(`waitFor.ssh needs a public IP, but ${vm.vm_id} has none (publicIp: false): set publicIp: true, or remove waitFor.ssh`);
+  }
+  const budget = args.waitFor?.timeout ?? DEFAULT_SSH_WAIT;
+  const wanted = Date.now() + parseDuration(budget);
+  const deadline = Math.min(wanted, ctx.deadline);
+  let first = true;
+  try {
+    await waitForSsh({
+      // The address can arrive after ACTIVE: read it again before each attempt (but the first).
+      address: async () => {
+        const current = first ? vm : await getInstance(ctx.client, vm.vm_id);
+        first = false;
+        return current.ip_address ?? undefined;
+      },
+      deadline,
+      log: ctx.log,
+      maxDelayMs: pollMaxMs(),
+    });
+  } catch (error) {
+    if (!(error instanceof SshWaitTimeout)) throw error;
+    const bound = deadline < wanted ? "the operation's deadline (timeouts) came first" : `waitFor.timeout is "${budget}"`;
+    throw new Error(`${vm.vm_id} is ${vm.status}, but ${error.message}; ${bound}`, { cause: error });
+  }
+}
+
+function pollMaxMs(): number {
+  const configured = Number(process.env.BARRACK_POLL_MAX_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : 5000;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Create
 // ---------------------------------------------------------------------------------------------------
+
+/**
+ * Deploys; with `waitForStock`, first waits (within that budget and the create deadline) until the GPUs
+ * are in stock, and waits again if they were taken between the lookup and the deploy.
+ */
+async function deployWhenInStock(ctx: OperationContext, args: InstanceArgs): Promise<Instance> {
+  if (args.waitForStock === undefined || args.gpuModel === undefined || args.gpuCount === undefined) return deploy(ctx, args);
+  const request = { region: args.region, gpuModel: args.gpuModel, gpuCount: args.gpuCount };
+  const deadline = Math.min(Date.now() + parseDuration(args.waitForStock), ctx.deadline);
+  const options = { deadline, log: ctx.log, label: `instance "${args.name}"`, budget: args.waitForStock };
+  for (;;) {
+    await waitForStock(ctx.client, request, options);
+    try {
+      return await deploy(ctx, args);
+    } catch (error) {
+      if (!(error instanceof BarrackConflictError) || Date.now() >= deadline) throw error;
+      const problem = await stockProblem(ctx.client, request).catch(() => undefined);
+      if (problem === undefined) throw error; // a conflict that is not about stock (e.g. the name)
+      ctx.log(`the GPUs were taken before the deploy (${problem}); waiting again`);
+    }
+  }
+}
 
 async function deploy(ctx: OperationContext, args: InstanceArgs): Promise<Instance> {
   const { vm } = await ctx.client.call("deployInstance", {
@@ -237,8 +351,44 @@ async function applySecurityRules(ctx: OperationContext, vm: Instance, { add, re
       if (!(error instanceof BarrackNotFoundError)) throw error; // already gone is what we wanted
     }
   }
-  for (const rule of add) await ctx.client.call("addInstanceSecurityRule", { params: { vm_id: vm.vm_id }, body: rule });
+  for (const rule of add) await addSecurityRule(ctx, vm.vm_id, rule);
   return getInstance(ctx.client, vm.vm_id);
+}
+
+/** Tries of one rule add whose outcome stays unknown (the call is not idempotent, so never blindly re-sent). */
+const RULE_ADD_TRIES = 3;
+
+/**
+ * Adds one rule. After an ambiguous failure (the answer was lost), looks at the instance's rules by content
+ * (ids are the server's): there, done; missing, adds it again, at most RULE_ADD_TRIES times in all.
+ */
+async function addSecurityRule(ctx: OperationContext, vmId: string, rule: RuleRequest): Promise<void> {
+  const key = ruleKey(ruleFromWire(rule));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.client.call("addInstanceSecurityRule", { params: { vm_id: vmId }, body: rule });
+      return;
+    } catch (error) {
+      const ambiguous = error instanceof BarrackError && error.ambiguous;
+      // After a lost answer, "an identical rule exists" may be that request's rule, committed late.
+      const duplicate = attempt > 1 && error instanceof BarrackConflictError;
+      if (!ambiguous && !duplicate) throw error;
+      const present = (await getInstance(ctx.client, vmId)).security_rules.some((r) => ruleKey(ruleFromWire(r)) === key);
+      if (present) {
+        ctx.log(`rule ${describeRuleRequest(rule)} is on ${vmId}: the add whose answer was lost had gone through`);
+        return;
+      }
+      if (attempt >= RULE_ADD_TRIES) {
+        throw new Error(`could not add rule ${describeRuleRequest(rule)} to ${vmId}: ${attempt} tries failed without an answer, and the rule is not there (last: ${(error as Error).message})`, { cause: error });
+      }
+      ctx.log(`adding rule ${describeRuleRequest(rule)} to ${vmId} again: the previous request's answer was lost (${(error as Error).message}) and the rule is not there`);
+    }
+  }
+}
+
+function describeRuleRequest(rule: RuleRequest): string {
+  const ports = rule.port_range_min == null ? "" : rule.port_range_max == null || rule.port_range_max === rule.port_range_min ? ` port ${rule.port_range_min}` : ` ports ${rule.port_range_min}-${rule.port_range_max}`;
+  return `${rule.direction} ${rule.protocol}${ports} from ${rule.remote_ip_prefix}`;
 }
 
 type PowerOperation = "startInstance" | "stopInstance" | "hibernateInstance" | "restoreInstance";

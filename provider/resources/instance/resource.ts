@@ -1,23 +1,79 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
-import { RuleArgs } from "../shared/schema";
+import type { BootSource, PowerState, Region } from "../../constants";
+import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { INSTANCE_OUTPUT_KEYS, InstanceFlavor, InstanceOutputs, PowerState, instanceArgsSchema } from "./args";
+import { INSTANCE_KEYS } from "./keys";
 
 /**
- * Arguments of an {@link Instance}, as the program writes them: defaulted inputs (publicIp, securityRules,
- * volumeIds, powerState, allowStopForUpdate) and rule fields with defaults (ethertype, remoteIpPrefix)
- * are optional; `name` defaults to the resource name.
+ * The arguments of an {@link Instance}. Set exactly one boot source: `osImageId`, `bootVolumeId`,
+ * `imageId` or `snapshotId`.
  */
-export type InstanceArgs = ResourceArgs<Pick<Inputs, RequiredInputKeys>, "name"> & Partial<ResourceArgs<Omit<Inputs, RequiredInputKeys>>>;
+export interface InstanceArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `trainer-1a2b3c4`) that stays the same for the life of the resource. A change replaces the instance.
+   */
+  name?: pulumi.Input<string>;
+  /** The region, e.g. "FINLAND-1". A change replaces the instance. */
+  region: pulumi.Input<Region>;
+  /** The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Replaces. */
+  gpuModel?: pulumi.Input<string>;
+  /** 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Replaces. */
+  gpuCount?: pulumi.Input<number>;
+  /** Boot from an OS image (see getOsImages()). Replaces. */
+  osImageId?: pulumi.Input<string>;
+  /** Boot from a bootable volume (CANADA-1); it stays attached for the instance's life. Replaces. */
+  bootVolumeId?: pulumi.Input<string>;
+  /** Boot from a custom image in the same region. Replaces. */
+  imageId?: pulumi.Input<string>;
+  /** Restore a snapshot into this new instance, which inherits the snapshot's GPU model, count and SSH keys. Replaces. */
+  snapshotId?: pulumi.Input<string>;
+  /** SSH key ids: at least one, unless restoring a snapshot (which inherits them). Replaces. */
+  sshKeyIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** A stored startup script to run at first boot. Replaces. */
+  startupScriptId?: pulumi.Input<string>;
+  /** Cloud-init user data, at most 16 KB. Replaces. */
+  cloudInit?: pulumi.Input<string>;
+  /** Whether the instance gets a public IP address. Default true. In place. */
+  publicIp?: pulumi.Input<boolean>;
+  /** The instance's complete set of security rules. Default none. In place (rules are added and removed). */
+  securityRules?: pulumi.Input<pulumi.Input<FirewallRuleArgs>[]>;
+  /** The complete set of data volumes to attach. In place, but attaching and detaching need the instance stopped (see `allowStopForUpdate`). */
+  volumeIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** "running" (default), "stopped" (GPUs stay reserved and billed) or "hibernated" (GPUs released). In place. */
+  powerState?: pulumi.Input<PowerState>;
+  /** Lets an update stop the instance, and start it again, when a change needs it stopped. Default false; never a diff. */
+  allowStopForUpdate?: pulumi.Input<boolean>;
+  /** What create waits for beyond the API's ACTIVE status. */
+  waitFor?: pulumi.Input<InstanceWaitFor>;
+  /**
+   * When the GPU model × count is out of stock, wait up to this long (a duration such as "20m") for it
+   * instead of failing at once.
+   */
+  waitForStock?: pulumi.Input<string>;
+  /**
+   * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines, e.g. `{ create: "30m" }`; never a diff. */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
-type Inputs = z.input<typeof instanceArgsSchema>;
-/**
- * The inputs a program must set. (Spelled out because `ResourceArgs` maps over `Exclude<keyof T, …>`,
- * which drops `?` and would make every optional input required.)
- */
-type RequiredInputKeys = { [K in keyof Inputs]-?: undefined extends Inputs[K] ? never : K }[keyof Inputs];
+/** What an instance's create waits for (its `waitFor` input). */
+export interface InstanceWaitFor {
+  /** Wait until the instance accepts connections on its SSH port. */
+  ssh?: pulumi.Input<boolean>;
+  /** How long to wait for it, as a duration such as "10m". */
+  timeout?: pulumi.Input<string>;
+}
+
+/** The instance's size (its `flavor` output). */
+export interface InstanceFlavor {
+  vcpus: number;
+  ramGb: number;
+  diskGb: number;
+}
 
 const provider = makeShim("Instance");
 
@@ -37,8 +93,16 @@ const provider = makeShim("Instance");
  * A preview warns when the GPU model × count is out of stock in the region.
  */
 export class Instance extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing instance, e.g. `Instance.get("trainer", "BRK-000001D")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Instance {
+    return new Instance(name, undefined as unknown as InstanceArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
-  declare readonly region: pulumi.Output<InstanceOutputs["region"]>;
+  declare readonly region: pulumi.Output<Region>;
   declare readonly gpuModel: pulumi.Output<string>;
   declare readonly gpuCount: pulumi.Output<number>;
   declare readonly osImageId: pulumi.Output<string | undefined>;
@@ -49,7 +113,7 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly startupScriptId: pulumi.Output<string | undefined>;
   declare readonly cloudInit: pulumi.Output<string | undefined>;
   declare readonly publicIp: pulumi.Output<boolean>;
-  declare readonly securityRules: pulumi.Output<RuleArgs[]>;
+  declare readonly securityRules: pulumi.Output<FirewallRule[]>;
   /** Attached data volumes (not the boot volume). */
   declare readonly volumeIds: pulumi.Output<string[]>;
   declare readonly powerState: pulumi.Output<PowerState>;
@@ -58,10 +122,12 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly instanceId: pulumi.Output<string>;
   /** The API's status: ACTIVE, SHUTOFF, HIBERNATED, or a transitional one. */
   declare readonly status: pulumi.Output<string>;
+  /** "legacy" or "advanced", from the region. */
   declare readonly tier: pulumi.Output<string>;
   declare readonly ipAddress: pulumi.Output<string | undefined>;
   declare readonly flavor: pulumi.Output<InstanceFlavor>;
-  declare readonly bootSource: pulumi.Output<InstanceOutputs["bootSource"]>;
+  /** How the instance booted: "os_image", "volume", "image" or "snapshot". */
+  declare readonly bootSource: pulumi.Output<BootSource>;
   /** Firewalls attached to this instance (managed by the Firewall resource). */
   declare readonly firewallIds: pulumi.Output<string[]>;
   /** Cost per hour at the current rate, in `currency`. */
@@ -70,6 +136,6 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(withName(name, args), instanceArgsSchema, INSTANCE_OUTPUT_KEYS), opts, MODULE, "Instance");
+    super(provider, name, registration(pulumi, name, args, opts, INSTANCE_KEYS), opts, MODULE, "Instance");
   }
 }

@@ -58,3 +58,86 @@ export async function hourlyEstimate(client: BarrackClient, gpuModel: string, co
   const currency = balance.currency;
   return `${currency} ${(spec.prices[currency] * count).toFixed(2)}/h`;
 }
+
+export type StockCheck =
+  | { available: true }
+  /** `waitable`: the model × count exists in the region and is only short right now (waiting can help). */
+  | { available: false; waitable: boolean; problem: string };
+
+/** Whether `request` can be deployed now and, if not, whether waiting for stock could change that. */
+export function checkStock(stocks: readonly GpuStock[], request: GpuRequest): StockCheck {
+  const problem = describeStockProblem(stocks, request);
+  if (problem === undefined) return { available: true };
+  const entry = stocks.find((s) => s.region === request.region && s.gpu_model === request.gpuModel);
+  return { available: false, waitable: entry?.configurations[configuration(request.gpuCount)] !== undefined, problem };
+}
+
+export interface StockWaitOptions {
+  /** Epoch ms after which the wait gives up. */
+  deadline: number;
+  /** A progress line per poll. */
+  log(message: string): void;
+  /** What the wait is for, in the final error (e.g. `instance "trainer"`). */
+  label: string;
+  /** The budget as the user wrote it (e.g. "20m"), for messages. */
+  budget: string;
+  /** First pause between lookups, doubled up to `maxDelayMs`. Defaults 1 s and BARRACK_POLL_MAX_MS (else 5 s). */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Thrown when the stock did not come back in time; nothing was created. */
+export class StockWaitTimeout extends Error {
+  constructor(message: string, readonly problem: string) {
+    super(message);
+    this.name = "StockWaitTimeout";
+  }
+}
+
+/**
+ * Polls the (read-only) stock lookup until `request` is in stock, logging what is available where at each
+ * poll. Returns at once when in stock, and also when waiting cannot help (unknown model, a model or
+ * count not offered in the region): the deploy then fails with the API's own answer, as without a wait.
+ * Throws `StockWaitTimeout` at the deadline.
+ */
+export async function waitForStock(client: BarrackClient, request: GpuRequest, options: StockWaitOptions): Promise<void> {
+  const started = Date.now();
+  const maxDelay = options.maxDelayMs ?? pollMaxMs();
+  let delay = Math.min(options.minDelayMs ?? 1000, maxDelay);
+  let polls = 0;
+  for (;;) {
+    polls++;
+    const { stocks } = await client.call("listGpuStocks");
+    const stock = checkStock(stocks, request);
+    if (stock.available) {
+      if (polls > 1) options.log(`${request.gpuCount}× ${request.gpuModel} is in stock in ${request.region} after ${elapsed(Date.now() - started)} of waiting; deploying`);
+      return;
+    }
+    if (!stock.waitable) {
+      options.log(`not waiting for stock: ${stock.problem}; waiting would not change that`);
+      return;
+    }
+    const waited = Date.now() - started;
+    if (Date.now() >= options.deadline) {
+      throw new StockWaitTimeout(
+        `cannot create ${options.label}: gave up waiting for stock after ${elapsed(waited)} (waitForStock: "${options.budget}", ${polls} lookups): ${stock.problem}. ` +
+          "Change gpuModel, gpuCount or region, or raise waitForStock (and timeouts.create, which bounds it)",
+        stock.problem,
+      );
+    }
+    options.log(`waiting for stock (${elapsed(waited)} of up to ${options.budget}): ${stock.problem}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, options.deadline - Date.now()))));
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}
+
+function pollMaxMs(): number {
+  const configured = Number(process.env.BARRACK_POLL_MAX_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : 5000;
+}
+
+function elapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}

@@ -4,22 +4,32 @@
  *
  * It implements the dynamic-provider contract the way the engine needs it:
  * - `check` validates with zod at preview, one failure per property, before any API call, tolerating
- *   values that are unknown during preview;
+ *   values that are unknown during preview, never echoing a secret or a huge value; it picks the name of
+ *   an autonamed resource (naming.ts) and fills what an adopted object (`importId`) already has;
  * - `diff` compares real inputs only (never the provider code), lists replace-only changes in
- *   `replaces`, and asks for delete-before-replace when the unique name stays the same;
+ *   `replaces`, and asks for delete-before-replace when an explicit unique name stays the same;
  * - `create` waits until ready within a deadline that is a resource input (customTimeouts never reach a
- *   dynamic provider). If the create response was lost, it looks the resource up by name and adopts it
- *   rather than creating a second one; a resource that exists but failed to become ready is reported as
- *   a partial create, so it is recorded in state and never leaks;
+ *   dynamic provider). It converges under faults: a create whose answer was lost is looked up by its
+ *   unique name and sent again only when nothing was made; a name conflict with an object that only
+ *   this resource can have made (an interrupted run) adopts it (adopt.ts). A resource that exists but
+ *   failed to become ready is reported as a partial create, so it is recorded in state and never leaks;
  * - `read` removes a vanished resource from state and reports the API's values, so drift shows up;
  * - `update` waits out an unfinished create first, then makes the resource's minimal calls;
  * - `delete` tolerates 404 and waits until the resource is gone.
  */
 import { z } from "zod";
 import type { BarrackClient } from "../../client";
-import { BarrackError, BarrackNotFoundError } from "../../client";
-import { hasCredentials, sharedClient } from "../../config";
-import { Plain, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
+import { BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client/errors";
+import { hasCredentials, maxHourlySpend, sharedClient } from "../../config";
+import { NAME_RULES, NamedKind } from "../../platform";
+import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption } from "./adopt";
+import { AUTONAME_KEY, autoname, looksAutonamed, parseSeed } from "./naming";
+import { defaultsFor, failureFor, knownFieldsWithDefaults, pick, showValue, stripUnknown } from "./inputs";
+import { UNKNOWN, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
+import { announcePlanCost, recordPlanCost } from "./spend";
+import { WaitTimeout, poll, sleep } from "./wait";
+
+export { WaitTimeout } from "./wait";
 
 export interface CheckFailure {
   property: string;
@@ -33,6 +43,8 @@ export interface OperationContext {
   log(message: string): void;
   /** Epoch milliseconds after which waits give up. */
   deadline: number;
+  /** True when the resource's name came from autonaming (only this stack's resource can hold it). */
+  autonamed: boolean;
   /** Polls `get` until `settled` says done, logging progress; throws a `WaitTimeout` at the deadline. */
   waitFor<T>(what: string, get: () => Promise<T>, settled: (value: T) => boolean, describe: (value: T) => string): Promise<T>;
 }
@@ -59,26 +71,39 @@ export const timeoutsSchema = z
   .optional();
 export type Timeouts = z.infer<typeof timeoutsSchema>;
 
+/** `importId`: the id of an existing object to adopt instead of creating one. */
+export const importIdSchema = z.string({ error: "must be the id of an existing object, such as BRK-000123V" }).min(1, { error: "must not be empty" }).optional();
+
 export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends object> {
   /** Resource type name, as in the type token `pulumi-nodejs:dynamic/barrack:<type>`. */
   type: string;
-  /** Inputs (camelCase), with defaults applied; must include `timeouts: timeoutsSchema`. */
+  /** Inputs (camelCase), with defaults applied; must include `timeouts: timeoutsSchema` and `importId: importIdSchema`. */
   schema: S;
   /** Inputs changed in place by `update`; a change to any other input replaces the resource. */
   updatable: readonly (keyof z.output<S> & string)[];
-  /** Inputs that never cause a diff (deadlines, opt-in flags). */
+  /** Inputs that never cause a diff (deadlines, opt-in flags). `importId` never does either. */
   noDiff?: readonly (keyof z.output<S> & string)[];
   /**
    * Inputs that, when omitted, mean "whatever the API chose" (e.g. what a snapshot restore inherits): an
    * omitted one is compared as its stored value, so the chosen value is not read as a change.
    */
   inheritedWhenOmitted?: readonly (keyof z.output<S> & string)[];
-  /** Input holding a name that must stay unique: replacing with the same name deletes first. */
+  /** Input holding the name, unique in the API (NAME_RULES[nameKind]): autonamed when omitted. */
   nameKey?: keyof z.output<S> & string;
+  /** Which name rules apply (length, characters, where unique). */
+  nameKind?: NamedKind;
+  /**
+   * In-place inputs that also say whose an existing same-named object is (a script's content): with
+   * replace-only inputs, they must match before a name conflict is resolved by adopting the object.
+   */
+  identityKeys?: readonly (keyof z.output<S> & string)[];
   /** Default deadlines, e.g. `{ create: "30m", update: "30m", delete: "20m" }`. */
   defaultTimeouts: { create: string; update: string; delete: string };
-  /** Rules zod can't express (cross-field, or against the old inputs). No API calls: this runs at preview. */
-  validate?(news: z.output<S>, olds: Partial<z.output<S>> | undefined): CheckFailure[];
+  /**
+   * Rules zod can't express (cross-field, or against the old inputs). No API calls but through `lookup`,
+   * which gives a client only when credentials are set (read-only calls, e.g. the live GPU catalogue).
+   */
+  validate?(news: z.output<S>, olds: Partial<z.output<S>> | undefined, lookup: () => BarrackClient | undefined): CheckFailure[] | Promise<CheckFailure[]>;
   /**
    * Read-only preview warnings (e.g. GPU stock) about what this plan would do: `previous` holds the old
    * inputs (undefined on create), so warn only about what changes. Lookup failures are ignored.
@@ -86,6 +111,14 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
   warnings?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
   /** Read-only preview information with the same inputs (e.g. what the plan will cost per hour). */
   previewInfo?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
+  /**
+   * Why an in-place change cannot be applied to the object as it is now (its stored outputs, as the last
+   * refresh saw them), e.g. a volume that grew outside Pulumi: printed as a warning by diff, so preview
+   * says it (diff must not fail: refresh runs it too). `update` refuses such a change itself.
+   */
+  changeProblem?(olds: Record<string, unknown>, news: Record<string, unknown>): string | undefined;
+  /** Puts stored outputs and new inputs in comparable form (e.g. an SSH key by its key data only). */
+  comparable?(olds: Record<string, unknown>, news: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>];
 
   /** Issues the create call(s) and returns the object as the API answered (it may not be ready yet). */
   create(ctx: OperationContext, args: z.output<S>): Promise<Api>;
@@ -94,7 +127,7 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    * partial create: the resource is recorded in state and the next `pulumi up` finishes via `update`.
    */
   afterCreate?(ctx: OperationContext, api: Api, args: z.output<S>): Promise<Api>;
-  /** After an ambiguous create failure: the resource the create may have made, found by its unique name. */
+  /** The object that holds this resource's unique name (in its uniqueness scope), if any. */
   findExisting(ctx: OperationContext, args: z.output<S>): Promise<Api | undefined>;
   /** Fetches the object; throws `BarrackNotFoundError` when it is gone. */
   get(client: BarrackClient, id: string): Promise<Api>;
@@ -124,14 +157,6 @@ export interface ProviderImpl {
   delete(id: string, props: Record<string, unknown>): Promise<void>;
 }
 
-/** Thrown by `waitFor` at the deadline; carries the last object seen. */
-export class WaitTimeout<T> extends Error {
-  constructor(message: string, readonly last: T) {
-    super(message);
-    this.name = "WaitTimeout";
-  }
-}
-
 /** The engine records a resource that exists but failed to initialise when create/update throws this shape. */
 export class PartialCreateError extends Error {
   constructor(
@@ -146,21 +171,38 @@ export class PartialCreateError extends Error {
 }
 
 const PROVIDER_KEY = "__provider";
+/** Keys the engine or the program side add that are not inputs of the schema. */
+const HIDDEN_KEYS = [PROVIDER_KEY, AUTONAME_KEY];
+/**
+ * The name each autonamed resource holds in this deployment (type + seed → name), from the checks that
+ * had old inputs: one provider process serves every resource of a deployment.
+ */
+const heldNames = new Map<string, string>();
+/** Create requests per resource at most, when answers keep getting lost (each is looked up first). */
+const MAX_CREATE_ATTEMPTS = 5;
 
 export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(def: ResourceDefinition<S, Api, Outs>): ProviderImpl {
   type Args = z.output<S>;
   const inputKeys = Object.keys(def.schema.shape) as (keyof Args & string)[];
-  const diffKeys = inputKeys.filter((k) => !(def.noDiff ?? []).includes(k));
+  const neverDiff: readonly string[] = [...(def.noDiff ?? []), "importId"];
+  const diffKeys = inputKeys.filter((k) => !neverDiff.includes(k));
+  /** Inputs a change of which replaces the object (the name included). */
+  const replaceKeys = diffKeys.filter((k) => !def.updatable.includes(k));
+  const nameShape = def.nameKind === undefined ? undefined : NAME_RULES[def.nameKind].autoname;
 
-  function context(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete", label: string): OperationContext {
-    const deadline = Date.now() + parseDuration(args.timeouts?.[op] ?? def.defaultTimeouts[op]);
+  function context(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete", label: string, autonamed = false): OperationContext {
+    const deadline = Date.now() + timeoutMs(args, op);
     const log = (message: string) => console.log(`barrack ${def.type} ${label}: ${message}`);
     return {
       client: sharedClient(),
       log,
       deadline,
-      waitFor: (what, get, settled, describe) => poll(what, get, settled, describe, deadline, log),
+      autonamed,
+      waitFor: (what, get, settled, describe) => poll({ what, get, settled, describe, deadline, log }),
     };
+  }
+  function timeoutMs(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete"): number {
+    return parseDuration(args.timeouts?.[op] ?? def.defaultTimeouts[op]);
   }
 
   /** Parses stored outputs back into args (outputs are a superset of inputs); tolerant of old state. */
@@ -174,6 +216,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   function plainOutputs(args: Args, api: Api, previous?: Record<string, unknown>): Record<string, unknown> {
     return compact({ ...def.outputs(args, api, previous as Partial<Outs> | undefined) });
   }
+  /** The object as inputs (what the resource's outputs say of each input). */
+  function asInputs(args: Record<string, unknown>, api: Api): Record<string, unknown> {
+    return inputsOnly(plainOutputs(args as Args, api));
+  }
 
   function withInherited(olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
     const filled = { ...news };
@@ -181,24 +227,194 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     return filled;
   }
 
+  /** Inputs that differ (unknown ones count as different), defaults applied on both sides. */
+  function changedKeys(rawOlds: Record<string, unknown>, rawNews: Record<string, unknown>, keys: readonly string[] = diffKeys): string[] {
+    const filledOlds = { ...defaultsFor(def.schema, rawOlds), ...rawOlds };
+    const filledNews = withInherited(filledOlds, { ...defaultsFor(def.schema, rawNews), ...rawNews });
+    const [olds, news] = def.comparable ? def.comparable(filledOlds, filledNews) : [filledOlds, filledNews];
+    return keys.filter((k) => isUnknown(news[k]) || !sameValue(olds[k], news[k]));
+  }
+
+  /** Replace-only inputs in `mismatchesOf` form: what the object has that the inputs do not want. */
+  function mismatchesWith(args: Args, api: Api, forOwnership: boolean) {
+    const keys = [...replaceKeys, ...(forOwnership ? (def.identityKeys ?? []) : [])].filter((k) => k !== def.nameKey);
+    const found = asInputs(args, api);
+    const [f, w] = def.comparable ? def.comparable(found, { ...args }) : [found, { ...args } as Record<string, unknown>];
+    return mismatchesOf(keys, w, f);
+  }
+
   async function waitReady(ctx: OperationContext, api: Api, verb: string): Promise<Api> {
     const id = def.idOf(api);
     if (def.readiness(api) === "ready") return api;
-    const settledApi = await ctx.waitFor(
-      `${id} to be ready`,
-      () => def.get(ctx.client, id),
-      (a) => def.readiness(a) !== "pending",
-      (a) => def.describe(a),
-    );
+    const settledApi = await poll({
+      what: `${id} to be ready`,
+      get: () => def.get(ctx.client, id),
+      settled: (a) => def.readiness(a) !== "pending",
+      describe: (a) => def.describe(a),
+      deadline: ctx.deadline,
+      log: ctx.log,
+      kind: `${def.type} ${verb}`,
+    });
     if (def.readiness(settledApi) === "failed") {
       throw new Error(`${def.type} ${id} failed after ${verb}: ${def.describe(settledApi)}`);
     }
     return settledApi;
   }
 
+  /**
+   * Sends the create, converging when answers are lost: a lost answer is looked up by name and the
+   * create sent again only when nothing was made (bounded); a name conflict with an object that this
+   * resource may have made adopts it. Returns the object and whether it was adopted.
+   */
+  async function createConverging(ctx: OperationContext, args: Args, label: string): Promise<{ api: Api; adopted: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      let lost: BarrackError;
+      try {
+        return { api: await def.create(ctx, args), adopted: false };
+      } catch (error) {
+        if (!(error instanceof BarrackError)) throw error;
+        if (!error.ambiguous) {
+          if (!(error instanceof BarrackConflictError) || def.nameKey === undefined) throw error;
+          const holder = await def.findExisting(ctx, args);
+          if (holder === undefined) throw error; // a conflict about something else (stock, a state)
+          return { api: adoptOrRefuse(ctx, args, holder, label, "it holds the name this resource needs", error), adopted: true };
+        }
+        lost = error;
+      }
+      ctx.log(`the create request's outcome is unknown (${lost.message}); looking it up by name instead of sending it again`);
+      const found = await lookUpAfterLostAnswer(ctx, () => def.findExisting(ctx, args));
+      if (found !== undefined) return { api: adoptOrRefuse(ctx, args, found, label, "the lost request may not have made it", lost), adopted: true };
+      if (attempt >= MAX_CREATE_ATTEMPTS || Date.now() >= ctx.deadline) {
+        throw new Error(`${def.type} "${label}" was not created: ${attempt} create request(s) failed (last: ${lost.message}) and no such resource exists`);
+      }
+      ctx.log(`nothing named "${label}" exists: sending the create again (attempt ${attempt + 1} of at most ${MAX_CREATE_ATTEMPTS})`);
+    }
+  }
+
+  function adoptOrRefuse(ctx: OperationContext, args: Args, api: Api, label: string, context: string, cause: Error): Api {
+    const id = def.idOf(api);
+    const mismatches = mismatchesWith(args, api, !ctx.autonamed);
+    const found = asInputs(args, api);
+    const facts = {
+      type: def.type,
+      id,
+      name: label,
+      autonamed: ctx.autonamed,
+      mismatches,
+      createdAt: typeof found.createdAt === "string" ? found.createdAt : (plainOutputs(args, api).createdAt as string | undefined),
+      notBefore: Date.now() - timeoutMs(args, "create"),
+    };
+    const refusal = refuseAdoption(facts);
+    if (refusal !== undefined) throw new Error(conflictMessage(facts, `${refusal} (${context})`), { cause });
+    ctx.log(
+      `adopted ${id}, which ${ctx.autonamed ? "holds this resource's autonamed name" : "matches the inputs"} (an earlier or lost create request made it)` +
+        (mismatches.length > 0 ? `; it differs from the inputs (${describeMismatches(mismatches)}), so the next \`pulumi up\` replaces it` : ""),
+    );
+    return api;
+  }
+
+  /** `importId`: the object itself, refused when a replace-only input differs. */
+  async function adoptImported(ctx: OperationContext, args: Args, importId: string): Promise<Api> {
+    const api = await readImported(ctx.client, importId);
+    const mismatches = mismatchesWith(args, api, false);
+    if (mismatches.length > 0) throw new Error(importMismatchMessage(importId, mismatches));
+    ctx.log(`adopting ${importId} (importId): no create request is sent`);
+    return api;
+  }
+  async function readImported(client: BarrackClient, importId: string): Promise<Api> {
+    try {
+      return await def.get(client, importId);
+    } catch (error) {
+      if (error instanceof BarrackNotFoundError) throw new Error(`importId ${importId}: no such ${def.type} in this account`);
+      throw error;
+    }
+  }
+  function importMismatchMessage(importId: string, mismatches: ReturnType<typeof mismatchesOf>): string {
+    return `importId ${importId} cannot be adopted as written: ${describeMismatches(mismatches)}. Adopting never replaces, so set ${mismatches.map((m) => m.property).join(", ")} to what the object has`;
+  }
+
+  /** Applies the in-place inputs that an adopted object does not have yet (a grow, a power state, rules). */
+  async function convergeAdopted(ctx: OperationContext, args: Args, api: Api): Promise<Api> {
+    api = await waitReady(ctx, api, "create");
+    const found = plainOutputs(args, api);
+    const changed = (def.updatable as readonly string[]).filter((k) => (args as Record<string, unknown>)[k] !== undefined && !sameValue(found[k], (args as Record<string, unknown>)[k]));
+    if (changed.length === 0 || !def.update) return api;
+    ctx.log(`applying in place to the adopted ${def.idOf(api)}: ${changed.join(", ")}`);
+    return def.update(ctx, def.idOf(api), found as unknown as Outs, args, changed);
+  }
+
+  /**
+   * Chooses the name of an autonamed resource: kept for its life, the next one in its chain when it is
+   * replaced. For a replacement the engine checks the inputs twice: once with the old inputs (which
+   * records the name the resource holds) and again with none, to get values for the new object; the
+   * second must give the next name too, not the first one again (which the old object still holds).
+   */
+  function resolveName(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined, seed: string): unknown {
+    if (nameShape === undefined || def.nameKey === undefined) return undefined;
+    const oldName = previous?.[def.nameKey];
+    if (typeof oldName !== "string") {
+      const held = heldNames.get(`${def.type}\u0000${seed}`);
+      return held === undefined ? autoname(seed, nameShape) : autoname(seed, nameShape, held);
+    }
+    heldNames.set(`${def.type}\u0000${seed}`, oldName);
+    const replacing = changedKeys(previous!, raw, replaceKeys.filter((k) => k !== def.nameKey));
+    if (replacing.length === 0) return oldName;
+    // A replace-only input still unknown (preview): whether the name changes is unknown too.
+    if (replacing.some((k) => isUnknown(raw[k]))) return UNKNOWN;
+    return autoname(seed, nameShape, oldName);
+  }
+
+  /**
+   * Fills inputs left out with what the adopted object (or, once adopted, its stored inputs) has, so they
+   * read as no change. Returns the object when it was read (first adoption, with credentials).
+   */
+  async function fillFromAdopted(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined): Promise<{ api?: Api; failures: CheckFailure[] }> {
+    const importId = raw.importId ?? previous?.importId;
+    if (typeof importId !== "string" || importId === "" || isUnknown(importId)) return { failures: [] };
+    if (previous !== undefined) {
+      // Already adopted: keep what adoption filled in; a replacement is a new object (no importId).
+      raw.importId = importId;
+      for (const k of inputKeys) if (raw[k] === undefined && previous[k] !== undefined) raw[k] = previous[k];
+      if (changedKeys(previous, raw, replaceKeys).length > 0) delete raw.importId;
+      return { failures: [] };
+    }
+    if (!hasCredentials()) return { failures: [] };
+    let api: Api;
+    try {
+      api = await readImported(sharedClient(), importId);
+    } catch (error) {
+      return { failures: [{ property: "importId", reason: error instanceof Error ? error.message : String(error) }] };
+    }
+    const found = asInputs(raw, api);
+    for (const k of inputKeys) if (raw[k] === undefined && found[k] !== undefined) raw[k] = found[k];
+    return { api, failures: [] };
+  }
+
+  /** At preview of an adoption: each replace-only input that differs fails; in-place differences are announced. */
+  function adoptionPreview(args: Args, api: Api): CheckFailure[] {
+    const id = def.idOf(api);
+    const mismatches = mismatchesWith(args, api, false);
+    if (mismatches.length > 0) {
+      return mismatches.map((m) => ({ property: m.property, reason: `${importMismatchMessage(id, [m])}` }));
+    }
+    const found = plainOutputs(args, api);
+    const inPlace = (def.updatable as readonly string[]).filter((k) => (args as Record<string, unknown>)[k] !== undefined && !sameValue(found[k], (args as Record<string, unknown>)[k]));
+    console.log(`${def.type} "${String(def.nameKey ? args[def.nameKey] : id)}": adopting ${id} (importId) without creating anything` +
+      (inPlace.length > 0 ? `; changes in place: ${inPlace.map((k) => `${k} ${showValue(found[k])} → ${showValue((args as Record<string, unknown>)[k])}`).join(", ")}` : ""));
+    return [];
+  }
+
   return {
     async check(olds, news) {
-      const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => k !== PROVIDER_KEY && v !== undefined && v !== null));
+      const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => !HIDDEN_KEYS.includes(k) && v !== undefined && v !== null));
+      const previous = Object.keys(olds).length > 0 ? inputsOnly(olds) : undefined;
+      const adoption = await fillFromAdopted(raw, previous);
+      if (adoption.failures.length > 0) return { failures: adoption.failures };
+      // Autonaming: only when `name` was omitted, and never for an adopted object (it keeps its name).
+      const seed = typeof news[AUTONAME_KEY] === "string" && raw.importId === undefined ? (news[AUTONAME_KEY] as string) : undefined;
+      if (seed !== undefined && def.nameKey !== undefined && raw[def.nameKey] === undefined) {
+        raw[def.nameKey] = resolveName(raw, previous, seed);
+      }
       const unknown = unknownPaths(raw);
       const isUnder = (path: string) => unknown.some((u) => path === u || path.startsWith(`${u}.`) || u.startsWith(`${path}.`));
       // Unknown values (preview) are removed before parsing; the issues they cause are not failures.
@@ -209,38 +425,61 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         for (const issue of parsed.error.issues) {
           const path = issue.path.map(String).join(".");
           if (unknown.length > 0 && isUnder(path)) continue;
-          failures.push({ property: path || "(inputs)", reason: issue.message + shownValue(known, issue.path) });
+          failures.push(failureFor(known, issue.path, issue.message));
         }
       }
-      const previous = Object.keys(olds).length > 0 ? (argsFromState(olds) as Partial<Args>) : undefined;
-      if (parsed.success && unknown.length === 0 && def.validate) failures.push(...def.validate(parsed.data, previous));
+      const previousArgs = previous !== undefined ? (argsFromState(previous) as Partial<Args>) : undefined;
+      if (parsed.success && unknown.length === 0 && def.validate) {
+        const lookup = () => (hasCredentials() ? sharedClient() : undefined);
+        for (const failure of await def.validate(parsed.data, previousArgs, lookup)) failures.push(failureFor(known, failure.property.split("."), failure.reason));
+      }
+      if (parsed.success && adoption.api !== undefined) failures.push(...adoptionPreview(parsed.data, adoption.api));
       if (failures.length > 0) return { failures };
-      // Only unknown-related issues: let preview continue. Fields without unknowns still get their
-      // defaults (nested ones too), so diff does not read an omitted default as a change.
-      if (!parsed.success) return { inputs: { ...knownFieldsWithDefaults(def.schema, raw, unknown), ...pick(raw, unknown) } };
-      if (unknown.length === 0 && hasCredentials()) {
+      const hidden = seed !== undefined && def.nameKey !== undefined && raw[def.nameKey] !== undefined ? { [AUTONAME_KEY]: seed } : {};
+      // Keep unknowns as sent (the engine resolves them later); apply defaults to the rest. With issues
+      // only from unknowns, fields without unknowns still get their defaults (nested ones too), so diff
+      // does not read an omitted default as a change.
+      const inputs = parsed.success
+        ? { ...(toPlain(parsed.data) as Record<string, unknown>), ...pick(raw, unknown) }
+        : { ...knownFieldsWithDefaults(def.schema, raw, unknown), ...pick(raw, unknown) };
+      if (hasCredentials()) {
+        // What the plan costs per hour (what is still unknown, e.g. an SSH key id, costs nothing).
+        const label = parseSeed(seed)?.resource ?? String(def.nameKey ? inputs[def.nameKey] : def.type);
+        let limit: number | undefined;
+        try {
+          limit = maxHourlySpend();
+        } catch (error) {
+          return { failures: [{ property: "", reason: (error as Error).message }] };
+        }
+        // An adopted object already bills: it costs only what its in-place changes add.
+        const before = adoption.api !== undefined ? asInputs(inputs, adoption.api) : previousArgs;
+        const spend = await recordPlanCost({ type: def.type, label, before, after: inputs }, sharedClient(), { maxHourlySpend: limit });
+        if (spend.failures.length > 0) return { failures: spend.failures };
+        if (spend.costed) announcePlanCost();
+      }
+      if (parsed.success && unknown.length === 0 && hasCredentials()) {
         const notes = [
           ["warning: ", def.warnings],
           ["", def.previewInfo],
         ] as const;
         for (const [prefix, hook] of notes) {
           try {
-            for (const line of (await hook?.call(def, parsed.data, previous, sharedClient())) ?? []) console.log(`${prefix}${line}`);
+            const before = adoption.api !== undefined ? (asInputs(inputs, adoption.api) as Partial<Args>) : previousArgs;
+            for (const line of (await hook?.call(def, parsed.data, before, sharedClient())) ?? []) console.log(`${prefix}${line}`);
           } catch {
             // Preview notes are best-effort: never block a plan on them.
           }
         }
       }
-      // Keep unknowns as sent (the engine resolves them later); apply defaults to the rest.
-      return { inputs: { ...(toPlain(parsed.data) as Record<string, unknown>), ...pick(raw, unknown) } };
+      return { inputs: { ...inputs, ...hidden } };
     },
 
-    async diff(_id, rawOlds, rawNews) {
+    async diff(_id, olds, news) {
       // Defaults on both sides: state written before an input existed, or news that skipped check.
-      const olds = { ...defaultsFor(def.schema, rawOlds), ...rawOlds };
-      const news = withInherited(olds, { ...defaultsFor(def.schema, rawNews), ...rawNews });
-      const changed = diffKeys.filter((k) => isUnknown(news[k]) || !sameValue(olds[k], news[k]));
+      const changed = changedKeys(olds, news);
       const replaces = changed.filter((k) => !def.updatable.includes(k));
+      const problem = replaces.length === 0 && changed.length > 0 ? def.changeProblem?.(olds, news) : undefined;
+      if (problem !== undefined) console.log(`warning: ${problem}; the update would fail`);
       const nameKept = def.nameKey !== undefined && !changed.includes(def.nameKey);
       return {
         changes: changed.length > 0,
@@ -252,22 +491,15 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     async create(inputs) {
       const args = def.schema.parse(inputsOnly(inputs)) as Args;
       const label = String(def.nameKey ? args[def.nameKey] : def.type);
-      const ctx = context(args, "create", label);
-      let api: Api;
-      try {
-        api = await def.create(ctx, args);
-      } catch (error) {
-        if (!(error instanceof BarrackError) || !error.ambiguous) throw error;
-        ctx.log(`the create request's outcome is unknown (${error.message}); looking it up by name instead of sending it again`);
-        const found = await findAfterAmbiguousCreate(ctx, () => def.findExisting(ctx, args));
-        if (!found) {
-          throw new Error(`${def.type} "${label}" was not created: the request failed (${error.message}) and no such resource exists`);
-        }
-        ctx.log(`adopted ${def.idOf(found)}, which the lost request had created`);
-        api = found;
-      }
+      const seed = inputs[AUTONAME_KEY];
+      const autonamed = typeof seed === "string" && nameShape !== undefined && looksAutonamed(label, seed, nameShape);
+      const ctx = context(args, "create", label, autonamed);
+      const importId = (args as { importId?: string }).importId;
+      const { api: made, adopted } = importId !== undefined ? { api: await adoptImported(ctx, args, importId), adopted: true } : await createConverging(ctx, args, label);
+      let api = made;
       const id = def.idOf(api);
       try {
+        if (adopted) api = await convergeAdopted(ctx, args, api);
         api = await waitReady(ctx, api, "create");
         if (def.afterCreate) api = await waitReady(ctx, await def.afterCreate(ctx, api, args), "create");
       } catch (error) {
@@ -302,8 +534,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       let api = await def.get(ctx.client, id);
       // A resource recorded by a partial create comes back here: finish waiting for it first.
       api = await waitReady(ctx, api, "create");
-      const wanted = withInherited(olds, news);
-      const changed = diffKeys.filter((k) => !sameValue(olds[k], wanted[k]));
+      const changed = changedKeys(olds, news).filter((k) => !isUnknown(news[k]));
       if (changed.length > 0 && def.update) {
         api = await def.update(ctx, id, olds as unknown as Outs, args, changed);
         api = await waitReady(ctx, api, "update");
@@ -320,9 +551,9 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         if (error instanceof BarrackNotFoundError) return;
         throw error;
       }
-      await ctx.waitFor(
-        `${id} to be deleted`,
-        async () => {
+      await poll({
+        what: `${id} to be deleted`,
+        get: async () => {
           try {
             return await def.get(ctx.client, id);
           } catch (error) {
@@ -330,109 +561,23 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
             throw error;
           }
         },
-        (api) => api === undefined,
-        (api) => (api === undefined ? "deleted" : def.describe(api)),
-      );
+        settled: (api) => api === undefined,
+        describe: (api) => (api === undefined ? "deleted" : def.describe(api)),
+        deadline: ctx.deadline,
+        log: ctx.log,
+        kind: `${def.type} delete`,
+      });
     },
   };
 }
 
 /** A lost create may commit a moment later: look a few times before concluding nothing was made. */
-async function findAfterAmbiguousCreate<T>(ctx: OperationContext, find: () => Promise<T | undefined>): Promise<T | undefined> {
-  for (let attempt = 0; attempt < 4; attempt++) {
+async function lookUpAfterLostAnswer<T>(ctx: OperationContext, find: () => Promise<T | undefined>): Promise<T | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
     const found = await find();
     if (found !== undefined) return found;
-    if (Date.now() + 1000 * 2 ** attempt > ctx.deadline) break;
-    await sleep(500 * 2 ** attempt);
+    if (Date.now() + 500 * 2 ** attempt > ctx.deadline) break;
+    await sleep(250 * 2 ** attempt);
   }
   return undefined;
-}
-
-const POLL_MIN_MS = 100;
-function pollMaxMs(): number {
-  const configured = Number(process.env.BARRACK_POLL_MAX_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : 5000;
-}
-const PROGRESS_EVERY_MS = 30_000;
-
-async function poll<T>(
-  what: string,
-  get: () => Promise<T>,
-  settled: (value: T) => boolean,
-  describe: (value: T) => string,
-  deadline: number,
-  log: (message: string) => void,
-): Promise<T> {
-  const started = Date.now();
-  let delay = POLL_MIN_MS;
-  let lastState = "";
-  let lastProgress = started;
-  for (;;) {
-    const value = await get();
-    if (settled(value)) return value;
-    const state = describe(value);
-    const now = Date.now();
-    if (state !== lastState || now - lastProgress >= PROGRESS_EVERY_MS) {
-      log(`waiting for ${what}: ${state} (${Math.round((now - started) / 1000)}s elapsed)`);
-      lastState = state;
-      lastProgress = now;
-    }
-    if (now >= deadline) {
-      throw new WaitTimeout(`gave up waiting for ${what} after ${Math.round((now - started) / 1000)}s (last seen: ${state}); raise the resource's \`timeouts\` input to wait longer`, value);
-    }
-    await sleep(Math.min(delay, Math.max(0, deadline - now)));
-    delay = Math.min(delay * 2, pollMaxMs());
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function stripUnknown(value: unknown): unknown {
-  if (isUnknown(value)) return undefined;
-  if (Array.isArray(value)) return value.map(stripUnknown);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripUnknown(v)]).filter(([, v]) => v !== undefined));
-  }
-  return value;
-}
-
-/**
- * " (got …)" for a short, plain offending value: the engine prints nested values as `{<nil>}`. Long or
- * multi-line text (keys, scripts) is never echoed into logs.
- */
-function shownValue(inputs: Record<string, unknown>, path: readonly PropertyKey[]): string {
-  let value: unknown = inputs;
-  for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  const plain = typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 40 && !/\s{2}|\n|PRIVATE/.test(value));
-  return plain ? ` (got ${JSON.stringify(value)})` : "";
-}
-
-/** Each top-level field that holds no unknown, parsed alone (defaults applied); absent ones defaulted. */
-function knownFieldsWithDefaults(schema: z.ZodObject, raw: Record<string, unknown>, unknown: string[]): Record<string, unknown> {
-  const tops = new Set(unknown.map((p) => p.split(".")[0]));
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(schema.shape)) {
-    if (tops.has(key)) continue;
-    const parsed = (field as z.ZodType).safeParse(raw[key]);
-    const value = parsed.success ? parsed.data : raw[key];
-    if (value !== undefined) out[key] = toPlain(value);
-  }
-  return out;
-}
-
-function defaultsFor(schema: z.ZodObject, present: Record<string, unknown>): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(schema.shape)) {
-    if (present[key] !== undefined) continue;
-    const parsed = (field as z.ZodType).safeParse(undefined);
-    if (parsed.success && parsed.data !== undefined) defaults[key] = toPlain(parsed.data);
-  }
-  return defaults;
-}
-
-function pick(source: Record<string, unknown>, paths: string[]): Record<string, Plain> {
-  const tops = new Set(paths.map((p) => p.split(".")[0]));
-  return Object.fromEntries([...tops].map((k) => [k, source[k] as Plain]));
 }

@@ -1,36 +1,84 @@
-/** Program-side helpers shared by the resource classes. */
+/**
+ * Program-side pieces shared by the resource classes: the types every resource's args use, and the
+ * props a resource registers. Plain TypeScript: a program that declares resources loads no zod, no
+ * contract and no HTTP client (the provider process loads those, see ./shim.ts).
+ */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ZodObject } from "zod";
+import type { Direction, Ethertype, Protocol } from "../../constants";
+import { programInputs } from "./naming";
 
 /** Module of every type token: `pulumi-nodejs:dynamic/barrack:<Type>`. */
 export const MODULE = "barrack";
 
-/** Turns a plain args type into Pulumi inputs, all the way down (so arrays may hold Outputs). */
-export type DeepInput<T> = T extends (infer U)[]
-  ? pulumi.Input<DeepInput<U>[]>
-  : T extends object
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
+/**
+ * Deadlines of a resource's operations, as durations such as "90s", "20m" or "1h30m". (Pulumi's
+ * `customTimeouts` never reach a dynamic provider, so deadlines are inputs.)
+ */
+export interface Timeouts {
+  /** How long a create may take, waiting until the object is ready. */
+  create?: pulumi.Input<string>;
+  /** How long an update may take. */
+  update?: pulumi.Input<string>;
+  /** How long a delete may take, waiting until the object is gone. */
+  delete?: pulumi.Input<string>;
+}
 
-/** Resource args: every field a Pulumi input; `Defaulted` keys optional (e.g. a name from the resource name). */
-export type ResourceArgs<T, Defaulted extends keyof T = never> = {
-  // Key remapping keeps the mapped type homomorphic, so optional inputs stay optional.
-  [K in keyof T as K extends Defaulted ? never : K]: DeepInput<T[K]>;
-} & { [K in Defaulted]?: DeepInput<T[K]> };
+/** A firewall rule or instance security rule as a program writes it: an allow rule. */
+export interface FirewallRuleArgs {
+  /** "ingress" (traffic to the instance) or "egress" (from it). */
+  direction: pulumi.Input<Direction>;
+  /** E.g. "tcp", "udp", "icmp", or "any". */
+  protocol: pulumi.Input<Protocol>;
+  /** "IPv4" (default) or "IPv6". */
+  ethertype?: pulumi.Input<Ethertype>;
+  /** The remote side as a CIDR; default everywhere (0.0.0.0/0, or ::/0 for IPv6). */
+  remoteIpPrefix?: pulumi.Input<string>;
+  /** First port (1–65535) of a tcp/udp/udplite/sctp/dccp rule; set with `portRangeMax` (equal for one port). */
+  portRangeMin?: pulumi.Input<number>;
+  /** Last port of the range, ≥ `portRangeMin`. */
+  portRangeMax?: pulumi.Input<number>;
+}
+
+/** A rule as the API reports it (the `rules` and `securityRules` outputs): defaults filled in. */
+export interface FirewallRule {
+  direction: Direction;
+  protocol: Protocol;
+  ethertype: Ethertype;
+  /** CIDR of the remote side. */
+  remoteIpPrefix: string;
+  portRangeMin?: number;
+  portRangeMax?: number;
+}
+
+/** The property names a resource registers: its inputs and the outputs that only the API sets. */
+export interface ResourceKeys {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+}
 
 /**
- * The props object a dynamic resource registers: the args, plus every output declared as `undefined`
- * (an undeclared output never appears on the resource object). A fresh object each time, because the
- * dynamic Resource constructor mutates it.
+ * The props object a dynamic resource registers: the inputs, plus every other input and output declared
+ * as `undefined` (an undeclared output never appears on the resource object). A fresh object each
+ * time, because the dynamic Resource constructor mutates it.
  */
-export function resourceProps(args: object, schema: ZodObject, outputKeys: readonly string[]): Record<string, unknown> {
-  const props: Record<string, unknown> = { ...args };
+export function resourceProps(inputs: object, keys: ResourceKeys): Record<string, unknown> {
+  const props: Record<string, unknown> = { ...inputs };
   // Inputs are outputs too (as the API reports them), including optional ones the program left out.
-  for (const key of [...Object.keys(schema.shape), ...outputKeys]) if (!(key in props)) props[key] = undefined;
+  for (const key of [...keys.inputs, ...keys.outputs]) if (!(key in props)) props[key] = undefined;
   return props;
 }
 
-/** The resource's own name unless the args name it (an explicit `undefined` also means "default"). */
-export function withName<T extends { name?: unknown }>(name: string, args: T): T & { name: NonNullable<T["name"]> | string } {
-  return { ...args, name: args.name ?? name };
+/**
+ * What a resource class registers. Declared (`new Volume(name, args)`): the args, autonamed when `name`
+ * is omitted (see ./naming.ts). Looked up (`Volume.get(name, id)`, i.e. `opts.id` set): no inputs, so
+ * the engine reads the object by id and every output comes from the API.
+ */
+export function registration(
+  runtime: Parameters<typeof programInputs>[0],
+  name: string,
+  args: object | undefined,
+  opts: pulumi.CustomResourceOptions | undefined,
+  keys: ResourceKeys,
+): Record<string, unknown> {
+  return resourceProps(opts?.id !== undefined ? {} : programInputs(runtime, name, args ?? {}), keys);
 }

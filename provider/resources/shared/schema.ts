@@ -1,12 +1,18 @@
 /** Zod pieces shared by several resources' args: names, regions, firewall/security rules. */
 import { z } from "zod";
 import { DIRECTIONS, ETHERTYPES, PORTED_PROTOCOLS, PROTOCOLS, REGIONS, Rule, RuleRequest } from "../../contract";
-import { NAME_RULES, NamedKind, isCidr } from "../../platform";
+import { DESCRIPTION_MAX_CHARS, NAME_RULES, NamedKind, isCidr } from "../../platform";
 
 export function nameSchema(kind: NamedKind) {
   const rule = NAME_RULES[kind];
   return z.string().regex(rule.pattern, { error: `must be ${rule.allowed}` });
 }
+
+/** A description: at most 255 characters, "" when omitted. */
+export const descriptionSchema = z
+  .string({ error: `must be a string of at most ${DESCRIPTION_MAX_CHARS} characters` })
+  .max(DESCRIPTION_MAX_CHARS, { error: (issue) => `must be at most ${DESCRIPTION_MAX_CHARS} characters (this one is ${String((issue.input as string).length)})` })
+  .default("");
 
 export const regionSchema = z.enum(REGIONS, { error: `must be one of ${REGIONS.join(", ")}` });
 

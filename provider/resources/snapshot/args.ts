@@ -1,16 +1,17 @@
 /** Snapshot inputs and outputs. */
 import { z } from "zod";
 import { Region, Snapshot as WireSnapshot, idPattern } from "../../contract";
-import { timeoutsSchema } from "../shared/crud";
-import { nameSchema } from "../shared/schema";
+import { importIdSchema, timeoutsSchema } from "../shared/crud";
+import { descriptionSchema, nameSchema } from "../shared/schema";
 
 export const snapshotArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
   name: nameSchema("snapshot"),
   /** The ACTIVE legacy-tier (CANADA-1) instance to snapshot. */
   instanceId: z.string().regex(idPattern("instance"), { error: "must be an instance id such as BRK-000123D" }),
-  description: z.string().default(""),
+  description: descriptionSchema,
   timeouts: timeoutsSchema,
+  importId: importIdSchema,
 });
 export type SnapshotArgs = z.output<typeof snapshotArgsSchema>;
 

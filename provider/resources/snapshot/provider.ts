@@ -38,6 +38,7 @@ export const snapshotProvider = defineProvider<typeof snapshotArgsSchema, Snapsh
   updatable: [],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "snapshot",
   // Snapshots take "several minutes" (barrack-api.md §4.9): be generous.
   defaultTimeouts: { create: "60m", update: "60m", delete: "20m" },
 
@@ -61,7 +62,7 @@ export const snapshotProvider = defineProvider<typeof snapshotArgsSchema, Snapsh
 
   async findExisting(ctx, args) {
     const snapshots = await ctx.client.listAll("listSnapshots", "snapshots");
-    return snapshots.find((s) => s.name === args.name && s.vm_id === args.instanceId);
+    return snapshots.find((s) => s.name === args.name);
   },
 
   get: getSnapshot,

@@ -1,12 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { Region } from "../../contract";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
+import type { Region } from "../../constants";
+import { MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { SNAPSHOT_OUTPUT_KEYS, snapshotArgsSchema } from "./args";
+import { SNAPSHOT_KEYS } from "./keys";
 
-/** Arguments of a {@link Snapshot}; `name` defaults to the resource name. */
-export type SnapshotArgs = ResourceArgs<z.input<typeof snapshotArgsSchema>, "name" | "description" | "timeouts">;
+/** The arguments of a {@link Snapshot}. Every change replaces the snapshot. */
+export interface SnapshotArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `nightly-1a2b3c4`) that stays the same for the life of the resource.
+   */
+  name?: pulumi.Input<string>;
+  /** The ACTIVE legacy-tier (CANADA-1) instance to snapshot. */
+  instanceId: pulumi.Input<string>;
+  /** Free text. Default "". */
+  description?: pulumi.Input<string>;
+  /**
+   * Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines; `create` defaults to "60m". */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
 const provider = makeShim("Snapshot");
 
@@ -19,6 +35,14 @@ const provider = makeShim("Snapshot");
  * to 60m.
  */
 export class Snapshot extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing snapshot, e.g. `Snapshot.get("nightly", "BRK-000001S")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Snapshot {
+    return new Snapshot(name, undefined as unknown as SnapshotArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
   declare readonly instanceId: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;
@@ -31,6 +55,6 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(withName(name, args), snapshotArgsSchema, SNAPSHOT_OUTPUT_KEYS), opts, MODULE, "Snapshot");
+    super(provider, name, registration(pulumi, name, args, opts, SNAPSHOT_KEYS), opts, MODULE, "Snapshot");
   }
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { SshKey as WireSshKey } from "../../contract";
 import { SSH_KEY_TYPES, SSH_PUBLIC_KEY_PATTERN } from "../../platform";
-import { timeoutsSchema } from "../shared/crud";
+import { importIdSchema, timeoutsSchema } from "../shared/crud";
 import { nameSchema } from "../shared/schema";
 import { isUnknown } from "../shared/values";
 
@@ -81,6 +81,8 @@ export const sshKeyArgsSchema = z.strictObject({
     })
     .optional(),
   timeouts: timeoutsSchema,
+  /** The id of an existing object to adopt instead of creating one. */
+  importId: importIdSchema,
 });
 export type SshKeyArgs = z.output<typeof sshKeyArgsSchema>;
 

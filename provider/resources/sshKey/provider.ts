@@ -7,44 +7,55 @@ import { SshKeyApi, SshKeyArgs, SshKeyOutputs, keyMaterial, sshKeyArgsSchema, ss
 /** How far back (server clock) a key may have been made by our own lost create request. */
 const LOST_CREATE_WINDOW_MS = 10 * 60_000;
 
-const crud = defineProvider<typeof sshKeyArgsSchema, SshKeyApi, SshKeyOutputs>({
+/**
+ * The SSH key provider. Public keys are compared by their key data (type and base64, not the comment,
+ * which the API may not keep); a generated key's public key (an output only) is no change while
+ * `publicKey` stays unset.
+ */
+export const sshKeyProvider: ProviderImpl = defineProvider<typeof sshKeyArgsSchema, SshKeyApi, SshKeyOutputs>({
   type: "SshKey",
   schema: sshKeyArgsSchema,
   updatable: [],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "sshKey",
   defaultTimeouts: { create: "5m", update: "5m", delete: "5m" },
+
+  comparable(olds, news) {
+    const wasGenerated = olds.generated === true || (olds.generated === undefined && olds.privateKey != null);
+    const stillGenerated = news.publicKey === undefined || news.publicKey === null;
+    return [
+      { ...olds, publicKey: wasGenerated && stillGenerated ? undefined : keyMaterial(olds.publicKey) },
+      { ...news, publicKey: keyMaterial(news.publicKey) },
+    ];
+  },
 
   async create(ctx, args) {
     if (args.publicKey !== undefined) return post(ctx.client, args);
-    // A generated pair's private key exists only in the create response. If that response is lost,
-    // adopting the key would leave a key nobody can use: remove the orphan and generate again (once).
+    // A generated pair's private key exists only in the create response. If that response is lost, or an
+    // interrupted run made the key, adopting it would leave a key nobody can use: remove the orphan and
+    // generate again.
     const startedAt = Date.now();
-    try {
-      return await post(ctx.client, args);
-    } catch (error) {
-      if (!(error instanceof BarrackError) || !error.ambiguous) throw error;
-      ctx.log(`the response carrying the generated private key was lost (${error.message}); generating a new pair instead`);
-      await removeOrphan(ctx, args.name, startedAt);
+    for (let attempt = 1; ; attempt++) {
       try {
         return await post(ctx.client, args);
-      } catch (retryError) {
-        if (!(retryError instanceof BarrackConflictError)) throw retryError;
-        // The lost request committed after we looked: that key is ours too, and just as unusable.
-        await removeOrphan(ctx, args.name, startedAt);
-        return post(ctx.client, args);
+      } catch (error) {
+        const lost = error instanceof BarrackError && error.ambiguous;
+        const taken = error instanceof BarrackConflictError;
+        if ((!lost && !taken) || attempt >= 4) throw error;
+        ctx.log(lost
+          ? `the response carrying the generated private key was lost (${(error as Error).message}); generating a new pair instead`
+          : `an SSH key named "${args.name}" already exists; if an earlier run of this resource made it, its private key is lost: replacing it`);
+        await removeOrphan(ctx, args.name, startedAt, taken);
       }
     }
   },
 
   async findExisting(ctx, args) {
     const found = await findByName(ctx.client, args.name);
-    if (!found) return undefined;
-    if (args.publicKey !== undefined) {
-      // Ours only if it holds the key we sent (same name, other key: someone else's, keep away from it).
-      return keyMaterial(found.public_key) === keyMaterial(args.publicKey) ? found : undefined;
+    if (found && args.publicKey === undefined) {
+      ctx.log(`the key ${found.key_id} was adopted without its private key (the API returns it only once); replace the resource (pulumi up --replace) to generate a usable pair`);
     }
-    ctx.log(`the key ${found.key_id} was adopted without its private key (the API returns it only once); replace the resource (pulumi up --replace) to generate a usable pair`);
     return found;
   },
 
@@ -67,24 +78,6 @@ const crud = defineProvider<typeof sshKeyArgsSchema, SshKeyApi, SshKeyOutputs>({
   outputs: sshKeyOutputs,
 });
 
-/**
- * The SSH key provider. Its diff compares public keys by their key data (type and base64, not the
- * comment, which the API may not keep), and treats a generated key's public key (an output only) as
- * unchanged while `publicKey` stays unset.
- */
-export const sshKeyProvider: ProviderImpl = {
-  ...crud,
-  diff(id, olds, news) {
-    const wasGenerated = olds.generated === true || (olds.generated === undefined && olds.privateKey != null);
-    const stillGenerated = news.publicKey === undefined || news.publicKey === null;
-    return crud.diff(
-      id,
-      { ...olds, publicKey: wasGenerated && stillGenerated ? undefined : keyMaterial(olds.publicKey) },
-      { ...news, publicKey: keyMaterial(news.publicKey) },
-    );
-  },
-};
-
 async function post(client: BarrackClient, args: SshKeyArgs): Promise<SshKeyApi> {
   const body = args.publicKey !== undefined ? { name: args.name, public_key: args.publicKey } : { name: args.name };
   const { ssh_key, private_key } = await client.call("createSshKey", { body });
@@ -96,15 +89,27 @@ async function findByName(client: BarrackClient, name: string): Promise<SshKeyAp
   return keys.find((k) => k.name === name);
 }
 
-/** Deletes the key a lost generate request made, if there is one; refuses to touch an older key. */
-async function removeOrphan(ctx: OperationContext, name: string, startedAt: number): Promise<void> {
+/**
+ * Deletes the key a lost (or interrupted) generate request made, if there is one. A key this resource
+ * cannot have made is left alone: one created before this create (`conflict`: by an earlier run, so
+ * only an autonamed key, whose name no one else has, or a key younger than the window).
+ */
+async function removeOrphan(ctx: OperationContext, name: string, startedAt: number, conflict: boolean): Promise<void> {
   const orphan = await findByName(ctx.client, name);
   if (!orphan) return;
   const created = Date.parse(orphan.created_at);
-  if (Number.isFinite(created) && created < startedAt - LOST_CREATE_WINDOW_MS) {
-    throw new Error(`an SSH key named "${name}" already exists (${orphan.key_id}, created ${orphan.created_at}): choose another name, or delete that key`);
+  const old = Number.isFinite(created) && created < startedAt - LOST_CREATE_WINDOW_MS;
+  if (old && !(conflict && ctx.autonamed)) {
+    throw new Error(`an SSH key named "${name}" already exists (${orphan.key_id}, created ${orphan.created_at}): choose another name, or delete that key, or adopt it with importId: "${orphan.key_id}" and its publicKey`);
   }
-  ctx.log(`deleting ${orphan.key_id}, which the lost request generated (its private key is unrecoverable)`);
+  if (!ctx.autonamed && conflict && !old) {
+    // An explicit name: only a key with no users is taken for ours.
+    const vms = await ctx.client.listAll("listInstances", "vms");
+    if (vms.some((vm) => vm.ssh_key_ids.includes(orphan.key_id))) {
+      throw new Error(`an SSH key named "${name}" already exists (${orphan.key_id}) and instances use it: choose another name, or adopt it with importId: "${orphan.key_id}" and its publicKey`);
+    }
+  }
+  ctx.log(`deleting ${orphan.key_id}, which an interrupted or lost request generated (its private key is unrecoverable)`);
   try {
     await ctx.client.call("deleteSshKey", { params: { key_id: orphan.key_id } });
   } catch (error) {

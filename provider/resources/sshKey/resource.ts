@@ -1,11 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
+import { MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { SSH_KEY_OUTPUT_KEYS, SshKeyArgs as SshKeyInputs, sshKeyArgsSchema } from "./args";
+import { SSH_KEY_KEYS } from "./keys";
 
-/** Arguments of an {@link SshKey}; all optional: `name` defaults to the resource name, no `publicKey` generates a pair. */
-// (`Partial<…>` because ResourceArgs' mapped type does not keep optional keys optional.)
-export type SshKeyArgs = ResourceArgs<Pick<SshKeyInputs, "name">, "name"> & Partial<ResourceArgs<Pick<SshKeyInputs, "publicKey" | "timeouts">>>;
+/** The arguments of an {@link SshKey}; all optional (no `publicKey`: Barrack generates a key pair). */
+export interface SshKeyArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `deployer-1a2b3c4`) that stays the same for the life of the resource. A change replaces the key.
+   */
+  name?: pulumi.Input<string>;
+  /**
+   * An OpenSSH public key to import, on one line (e.g. the contents of ~/.ssh/id_ed25519.pub; a final
+   * newline is trimmed). Omitted: Barrack generates an RSA key pair and the private key is the secret
+   * output `privateKey`. A different key replaces the resource; a changed comment alone does not.
+   */
+  publicKey?: pulumi.Input<string>;
+  /**
+   * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines, e.g. `{ create: "5m" }`. */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
 const provider = makeShim("SshKey");
 
@@ -23,6 +41,14 @@ const SECRET_OUTPUTS = ["privateKey"];
  * alone is not a change). A key still used by an instance cannot be deleted.
  */
 export class SshKey extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing SSH key, e.g. `SshKey.get("deployer", "BRK-000001K")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): SshKey {
+    return new SshKey(name, undefined as unknown as SshKeyArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
   /** The public key as the API reports it (the generated one when `publicKey` was not given). */
   declare readonly publicKey: pulumi.Output<string>;
@@ -37,6 +63,6 @@ export class SshKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SshKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const secrets = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])];
-    super(provider, name, resourceProps(withName(name, args), sshKeyArgsSchema, SSH_KEY_OUTPUT_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
+    super(provider, name, registration(pulumi, name, args, opts, SSH_KEY_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
   }
 }

@@ -2,11 +2,8 @@
 import { z } from "zod";
 import { Script as WireScript } from "../../contract";
 import { SCRIPT_MAX_BYTES } from "../../platform";
-import { timeoutsSchema } from "../shared/crud";
-import { nameSchema } from "../shared/schema";
-
-/** The API's limit on descriptions (as for firewalls, §4.5). */
-export const DESCRIPTION_MAX_CHARS = 255;
+import { importIdSchema, timeoutsSchema } from "../shared/crud";
+import { descriptionSchema, nameSchema } from "../shared/schema";
 
 export const startupScriptArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
@@ -20,11 +17,9 @@ export const startupScriptArgsSchema = z.strictObject({
     }
   }),
   /** At most 255 characters. */
-  description: z
-    .string({ error: `must be a string of at most ${DESCRIPTION_MAX_CHARS} characters` })
-    .max(DESCRIPTION_MAX_CHARS, { error: (issue) => `must be at most ${DESCRIPTION_MAX_CHARS} characters (this one is ${String((issue.input as string).length)})` })
-    .default(""),
+  description: descriptionSchema,
   timeouts: timeoutsSchema,
+  importId: importIdSchema,
 });
 export type StartupScriptArgs = z.output<typeof startupScriptArgsSchema>;
 

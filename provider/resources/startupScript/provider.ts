@@ -11,6 +11,9 @@ export const startupScriptProvider = defineProvider<typeof startupScriptArgsSche
   updatable: ["name", "content", "description"],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "script",
+  // A same-named script is ours only if it holds what we sent (everything else updates in place).
+  identityKeys: ["content", "description"],
   defaultTimeouts: { create: "5m", update: "5m", delete: "5m" },
 
   async create(ctx, args) {
@@ -22,8 +25,7 @@ export const startupScriptProvider = defineProvider<typeof startupScriptArgsSche
 
   async findExisting(ctx, args) {
     const scripts = await ctx.client.listAll("listScripts", "scripts");
-    // Ours only if it holds what we sent: a same-named script with other content predates us.
-    return scripts.find((s) => s.name === args.name && s.content === args.content && s.description === args.description);
+    return scripts.find((s) => s.name === args.name);
   },
 
   async get(client, id) {

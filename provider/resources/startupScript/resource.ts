@@ -1,12 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, ResourceArgs, resourceProps, withName } from "../shared/resource";
+import { MODULE, Timeouts, registration } from "../shared/resource";
 import { makeShim } from "../shared/shim";
-import { STARTUP_SCRIPT_OUTPUT_KEYS, StartupScriptArgs as StartupScriptInputs, startupScriptArgsSchema } from "./args";
+import { STARTUP_SCRIPT_KEYS } from "./keys";
 
-/** Arguments of a {@link StartupScript}; `name` defaults to the resource name. */
-// (`Partial<…>` because ResourceArgs' mapped type does not keep optional keys optional.)
-export type StartupScriptArgs = ResourceArgs<Pick<StartupScriptInputs, "name" | "content">, "name"> &
-  Partial<ResourceArgs<Pick<StartupScriptInputs, "description" | "timeouts">>>;
+/** The arguments of a {@link StartupScript}. Every change is made in place. */
+export interface StartupScriptArgs {
+  /**
+   * The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g.
+   * `boot-1a2b3c4`) that stays the same for the life of the resource.
+   */
+  name?: pulumi.Input<string>;
+  /** The script (bash or cloud-init text), at most 16 KB of UTF-8. */
+  content: pulumi.Input<string>;
+  /** Free text, at most 255 characters. Default "". */
+  description?: pulumi.Input<string>;
+  /**
+   * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README,
+   * "Bringing an existing account under Pulumi".
+   */
+  importId?: pulumi.Input<string>;
+  /** Deadlines, e.g. `{ update: "5m" }`. */
+  timeouts?: pulumi.Input<Timeouts>;
+}
 
 const provider = makeShim("StartupScript");
 
@@ -17,6 +32,14 @@ const provider = makeShim("StartupScript");
  * referring to it are not replaced). Replaces: nothing.
  */
 export class StartupScript extends pulumi.dynamic.Resource {
+  /**
+   * A read-only reference to an existing startup script, e.g. `StartupScript.get("boot", "BRK-000001C")`: its
+   * outputs are read from the API; `pulumi destroy` never deletes it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): StartupScript {
+    return new StartupScript(name, undefined as unknown as StartupScriptArgs, { ...opts, id });
+  }
+
   declare readonly name: pulumi.Output<string>;
   declare readonly content: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;
@@ -26,6 +49,6 @@ export class StartupScript extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: StartupScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(withName(name, args), startupScriptArgsSchema, STARTUP_SCRIPT_OUTPUT_KEYS), opts, MODULE, "StartupScript");
+    super(provider, name, registration(pulumi, name, args, opts, STARTUP_SCRIPT_KEYS), opts, MODULE, "StartupScript");
   }
 }

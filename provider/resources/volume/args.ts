@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { VOLUME_TYPES, Volume as WireVolume } from "../../contract";
 import { BOOTABLE_IMAGE_PREFIX, REGION_TIER, VOLUME_SIZE_GB, capabilitiesOf, regionsWhere } from "../../platform";
-import { CheckFailure, timeoutsSchema } from "../shared/crud";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
 import { nameSchema, regionSchema } from "../shared/schema";
 import { hourlyCost } from "../shared/values";
 
@@ -20,6 +20,8 @@ export const volumeArgsSchema = z.strictObject({
   /** Id of a volume to clone (advanced tier). The clone starts with the source's contents and size. */
   cloneFrom: z.string().optional(),
   timeouts: timeoutsSchema,
+  /** The id of an existing object to adopt instead of creating one. */
+  importId: importIdSchema,
 });
 export type VolumeArgs = z.output<typeof volumeArgsSchema>;
 

@@ -6,6 +6,13 @@ import { VolumeOutputs, validateVolume, volumeArgsSchema, volumeOutputs } from "
 
 class CloneSourceMissing extends Error {}
 
+/** The words for a resize below the volume's size now (it grew outside Pulumi), or undefined. */
+function shrinkProblem(id: string, nowGb: number, wantedGb: number): string | undefined {
+  if (wantedGb >= nowGb) return undefined;
+  return `property sizeGb: volume ${id} is now ${nowGb} GB (it changed outside Pulumi; a refresh saw it), ` +
+    `and volumes only grow: set sizeGb to at least ${nowGb}`;
+}
+
 /** The volume a clone copies; a missing one is an error naming `cloneFrom`, not a bare 404. */
 async function cloneSource(client: BarrackClient, id: string): Promise<Volume> {
   try {
@@ -22,8 +29,14 @@ export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, Vo
   updatable: ["sizeGb"],
   noDiff: ["timeouts"],
   nameKey: "name",
+  nameKind: "volume",
   defaultTimeouts: { create: "15m", update: "15m", delete: "15m" },
   validate: validateVolume,
+
+  // check() sees the old inputs only: a volume that grew outside Pulumi shows in the stored outputs.
+  changeProblem(olds, news) {
+    return typeof olds.sizeGb === "number" && typeof news.sizeGb === "number" ? shrinkProblem(String(olds.volumeId ?? ""), olds.sizeGb, news.sizeGb) : undefined;
+  },
 
   async create(ctx, args) {
     if (args.cloneFrom === undefined) {
@@ -82,6 +95,8 @@ export const volumeProvider = defineProvider<typeof volumeArgsSchema, Volume, Vo
   async update(ctx, id, _olds, news) {
     // Only sizeGb is updatable; check() has already refused shrinking and legacy-tier resizes.
     const current = await this.get(ctx.client, id);
+    const shrink = shrinkProblem(id, current.size_gb, news.sizeGb);
+    if (shrink !== undefined) throw new Error(shrink);
     if (current.attached_to) {
       // The API resizes detached volumes only (as comparable clouds do: the VM would have to be off).
       throw new Error(

@@ -9,6 +9,10 @@
  * Without the globalSetup, `pulumiBinDir()` runs the script itself (synchronously, once per worker;
  * the script serializes concurrent builds with a lock).
  *
+ * The CLI's version is that of the installed `@pulumi/pulumi` (3.248.0 by default; the CI leg on current
+ * Node installs 3.276.0 in a copy of the repo, see .ci/run): the script is run with PULUMI_VERSION set
+ * to it, unless PULUMI_VERSION is already set, and the globalSetup refuses a CLI of another version.
+ *
  * Tests that need the CLI must never skip: `pulumiBinDir()` throws when the CLI is unavailable.
  */
 import { spawn, spawnSync } from "child_process";
@@ -22,14 +26,43 @@ export const CLI_ERROR_ENV = "PULUMI_BARRACK_CLI_ERROR";
 
 let cachedBinDir: string | undefined;
 
+/** The version of the `@pulumi/pulumi` the tests and programs load (the repo's node_modules). */
+export function sdkVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** The CLI version the e2e tests need: $PULUMI_VERSION if set, else the installed SDK's version. */
+export function wantedCliVersion(): string {
+  return (process.env.PULUMI_VERSION ?? "").replace(/^v/, "") || sdkVersion();
+}
+
+/** What `<dir>/pulumi version` prints (e.g. "v3.276.0"), or undefined if it does not run. */
+export function cliVersion(dir: string): string | undefined {
+  const r = spawnSync(path.join(dir, "pulumi"), ["version"], { encoding: "utf8", timeout: 60_000, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function ensureEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, PULUMI_VERSION: wantedCliVersion() };
+}
+
 export class PulumiCliUnavailableError extends Error {
   constructor(reason: string) {
     super(
       `The Pulumi CLI needed by the end-to-end tests is unavailable (these tests never skip).\n${reason}\n` +
-        `Fix: install Go >= 1.25.11 with access to the Go module proxy (or put pulumi v3.248.0 with ` +
-        `pulumi-language-nodejs on PATH) and run scripts/ensure-pulumi.sh.`,
+        `Fix: install Go (>= 1.25.11 for CLI 3.248.0, >= 1.26.6 for 3.276.0) with access to the Go module proxy ` +
+        `(or put pulumi v${safeWantedCliVersion()} with pulumi-language-nodejs on PATH) and run ` +
+        `PULUMI_VERSION=${safeWantedCliVersion()} bash scripts/ensure-pulumi.sh.`,
     );
     this.name = "PulumiCliUnavailableError";
+  }
+}
+
+function safeWantedCliVersion(): string {
+  try {
+    return wantedCliVersion();
+  } catch {
+    return "3.248.0";
   }
 }
 
@@ -78,7 +111,14 @@ export async function runEnsurePulumi(): Promise<EnsureOutcome> {
     let stdout = "";
     let stderr = "";
     let pending = "";
-    const child = spawn("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let env: NodeJS.ProcessEnv;
+    try {
+      env = ensureEnv();
+    } catch (err) {
+      resolve({ error: `cannot tell which Pulumi CLI version to use: ${(err as Error).message}` });
+      return;
+    }
+    const child = spawn("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => {
       const text = d.toString();
@@ -97,13 +137,19 @@ export async function runEnsurePulumi(): Promise<EnsureOutcome> {
 
 function runEnsurePulumiSync(): EnsureOutcome {
   const started = Date.now();
-  const r = spawnSync("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = ensureEnv();
+  } catch (err) {
+    return { error: `cannot tell which Pulumi CLI version to use: ${(err as Error).message}` };
+  }
+  const r = spawnSync("bash", [ENSURE_SCRIPT], { cwd: REPO_ROOT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (r.error) return { error: `could not run scripts/ensure-pulumi.sh: ${r.error.message}` };
   return outcomeOf(r.status, r.signal, r.stdout, r.stderr, Math.round((Date.now() - started) / 1000));
 }
 
 /**
- * The directory holding `pulumi` v3.248.0, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
+ * The directory holding `pulumi` (the installed SDK's version), `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
  * Throws `PulumiCliUnavailableError` (with the reason) when the CLI can be neither found nor built.
  */
 export function pulumiBinDir(): string {

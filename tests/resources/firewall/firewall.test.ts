@@ -1,7 +1,7 @@
 import { BarrackNotFoundError } from "../../../provider/client";
 import { firewallProvider } from "../../../provider/resources/firewall/provider";
 import { PartialCreateError } from "../../../provider/resources/shared/crud";
-import { UNKNOWN, engineInputs, mutationCount, useEmulator } from "../support";
+import { UNKNOWN, engineInputs, mutationCount, named, useEmulator } from "../support";
 import { activeInstance, calls, waitForInstance } from "./fixtures";
 
 const handle = useEmulator();
@@ -63,7 +63,7 @@ describe("Firewall check", () => {
   ].map(([label, news, property, reason]) => [`${label} → ${property}`, news, property, reason] as [string, Record<string, unknown>, string, RegExp]))("%s", async (_label, news, property, reason) => {
     const result = await firewallProvider.check({}, news);
     expect(result.inputs).toBeUndefined();
-    const failure = result.failures?.find((f) => f.property === property);
+    const failure = named(result.failures)?.find((f) => f.property === property);
     expect(failure).toBeDefined();
     expect(failure!.reason).toMatch(reason);
     expect(Object.values(counters()).reduce((a, b) => a + b, 0)).toBe(0); // refused before any API call

@@ -1,8 +1,8 @@
-import { BarrackConflictError, BarrackValidationError } from "../../../provider/client";
+import { BarrackClient, BarrackConflictError, BarrackValidationError } from "../../../provider/client";
 import type { Instance as WireInstance } from "../../../provider/contract";
-import { INSTANCE_OUTPUT_KEYS } from "../../../provider/resources/instance/args";
+import { INSTANCE_OUTPUT_KEYS, InstanceArgs, validateGpu } from "../../../provider/resources/instance/args";
 import { instanceProvider } from "../../../provider/resources/instance/provider";
-import { UNKNOWN, engineInputs, useEmulator } from "../support";
+import { UNKNOWN, engineInputs, named, useEmulator } from "../support";
 
 const handle = useEmulator();
 
@@ -108,7 +108,7 @@ describe("check", () => {
   ];
   it.each(bad)("rejects %s, naming the property", async (_what, olds, news, property, reason) => {
     const { failures } = await instanceProvider.check(olds, news);
-    expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));
+    expect(named(failures)).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));
   });
 
   it("makes no API call when it fails", async () => {
@@ -494,14 +494,13 @@ describe("GPU stock", () => {
     }
   });
 
-  it("warns nothing when in stock, and names a model the region does not offer", async () => {
+  it("warns nothing when in stock, and refuses a model of the other tier at check", async () => {
     const logged = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       await instanceProvider.check({}, await advanced());
       expect(logged.mock.calls.filter((c) => String(c[0]).startsWith("warning:"))).toEqual([]);
-      await instanceProvider.check({}, await advanced({ gpuModel: A6000 }).then((a) => ({ ...a, name: "other" })));
-      const warnings = logged.mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith("warning:"));
-      expect(warnings).toEqual([expect.stringMatching(/RTX-A6000 is not offered in FINLAND-1 \(offered there: .*H100-SXM5-80GB/)]);
+      const { failures } = await instanceProvider.check({}, await advanced({ gpuModel: A6000 }).then((a) => ({ ...a, name: "other" })));
+      expect(failures).toEqual([{ property: "gpuModel", reason: expect.stringMatching(/RTX-A6000 is sold in the legacy tier \(CANADA-1\), not in FINLAND-1/) }]);
     } finally {
       logged.mockRestore();
     }
@@ -543,10 +542,12 @@ describe("GPU stock", () => {
     expect((await getVm(id)).status).toBe("HIBERNATED");
   });
 
-  it("leaves an unknown GPU model to the API, whose error names the field", async () => {
-    const error = await createInstance(await advanced({ gpuModel: "H200-NOPE" })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BarrackValidationError);
-    expect((error as BarrackValidationError).field).toBe("gpu_model");
+  it("refuses an unknown GPU model at check, unless the live catalogue lists it (then its maximum applies)", async () => {
+    const args = await advanced({ gpuModel: "H200-NEW", gpuCount: 8 });
+    expect((await validateGpu(args as InstanceArgs, () => undefined))[0]).toMatchObject({ property: "gpuModel", reason: expect.stringMatching(/unknown GPU model "H200-NEW"/) });
+    const live = { call: async () => ({ specs: [{ gpu_model: "H200-NEW", tier: "advanced", max_count: 4 }] }) } as unknown as BarrackClient;
+    expect(await validateGpu(args as InstanceArgs, () => live)).toEqual([{ property: "gpuCount", reason: "H200-NEW takes at most 4 GPUs per instance, not 8" }]);
+    expect(await validateGpu({ ...args, gpuCount: 4 } as InstanceArgs, () => live)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /** SshKey check (preview validation, no API call) and diff (what replaces; nothing updates in place). */
 import { SshKeyApi, sshKeyOutputs } from "../../../provider/resources/sshKey/args";
 import { sshKeyProvider } from "../../../provider/resources/sshKey/provider";
-import { UNKNOWN } from "../support";
+import { UNKNOWN, named } from "../support";
 import { ed25519PublicKey, material } from "./keys";
 
 const KEY = ed25519PublicKey("alice@laptop");
@@ -51,14 +51,14 @@ describe("SshKey check", () => {
   it.each(badKeys)("refuses a public key that is %s, naming publicKey", async (_label, publicKey, reason) => {
     const { failures, inputs } = await sshKeyProvider.check({}, { name: "k", publicKey });
     expect(inputs).toBeUndefined();
-    expect(failures).toEqual([{ property: "publicKey", reason: expect.stringMatching(reason) }]);
+    expect(named(failures)).toEqual([{ property: "publicKey", reason: expect.stringMatching(reason) }]);
   });
 
   it("refuses a private key without echoing it", async () => {
     const secret = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
     const pem = `-----BEGIN OPENSSH PRIVATE KEY-----\n${secret}\n-----END OPENSSH PRIVATE KEY-----\n`;
     const { failures } = await sshKeyProvider.check({}, { name: "k", publicKey: pem });
-    expect(failures).toEqual([{ property: "publicKey", reason: expect.stringMatching(/looks like a private key; give the PUBLIC key/) }]);
+    expect(failures).toEqual([{ property: "", reason: expect.stringMatching(/^property publicKey: .*looks like a private key; give the PUBLIC key/) }]);
     expect(JSON.stringify(failures)).not.toContain(secret);
   });
 

@@ -2,7 +2,7 @@
 import { SCRIPT_MAX_BYTES } from "../../../provider/platform";
 import { startupScriptOutputs } from "../../../provider/resources/startupScript/args";
 import { startupScriptProvider } from "../../../provider/resources/startupScript/provider";
-import { UNKNOWN } from "../support";
+import { UNKNOWN, named } from "../support";
 
 const SCRIPT = "#!/bin/bash\napt-get update\n";
 
@@ -36,7 +36,7 @@ describe("StartupScript check", () => {
   it.each(bad)("refuses %s, naming the property and what is allowed", async (_label, change, property, reason) => {
     const { inputs, failures } = await startupScriptProvider.check({}, { name: "ok", content: SCRIPT, ...change });
     expect(inputs).toBeUndefined();
-    expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    expect(named(failures)).toEqual([{ property, reason: expect.stringMatching(reason) }]);
   });
 
   it("lets unknown content through at preview", async () => {

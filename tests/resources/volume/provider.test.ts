@@ -54,11 +54,12 @@ describe("check", () => {
     expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));
   });
 
-  it("makes no API call", async () => {
+  it("makes no API call for bad input, and only read-only ones (the plan's cost) for good input", async () => {
     handle.emulator.resetCounters();
     await volumeProvider.check({}, { ...advanced, sizeGb: 1 });
-    await volumeProvider.check({}, advanced);
     expect(handle.emulator.counters()).toEqual({});
+    await volumeProvider.check({}, advanced);
+    expect(Object.keys(handle.emulator.counters()).filter((route) => !route.startsWith("GET ") && route !== "POST pricing/")).toEqual([]);
   });
 
   it("applies defaults and passes valid input through", async () => {
@@ -151,7 +152,20 @@ describe("create, read, update, delete", () => {
     await untilAvailable(id);
     const refreshed = await volumeProvider.read(id, outs);
     expect(refreshed.props).toMatchObject({ sizeGb: 900 });
-    expect((await volumeProvider.diff(id, refreshed.props!, advanced)).changes).toBe(true);
+    // The program still says 500 GB: that would be a shrink. Preview warns (diff must not fail: refresh
+    // runs it too); the update refuses it before any API call, saying what to do.
+    const logged = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect((await volumeProvider.diff(id, refreshed.props!, advanced)).changes).toBe(true);
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^warning: property sizeGb: volume ${id} is now 900 GB \\(it changed outside Pulumi.*set sizeGb to at least 900`)));
+    } finally {
+      logged.mockRestore();
+    }
+    handle.emulator.resetCounters();
+    await expect(volumeProvider.update(id, refreshed.props!, advanced)).rejects.toThrow(/is now 900 GB.*set sizeGb to at least 900/);
+    expect(mutationCount(handle.emulator)).toBe(0);
+    expect(await volumeProvider.diff(id, refreshed.props!, { ...advanced, sizeGb: 900 })).toEqual({ changes: false });
+    expect((await volumeProvider.diff(id, refreshed.props!, { ...advanced, sizeGb: 1000 })).changes).toBe(true);
 
     await handle.client.call("deleteVolume", { params: { volume_id: id } });
     await new Promise((r) => setTimeout(r, 50));
@@ -187,19 +201,44 @@ describe("ambiguous create", () => {
     expect(handle.emulator.counters()["POST volumes/"]).toBe(1);
   });
 
-  it("reports a clear error when the lost request created nothing", async () => {
-    handle.emulator.injectFault({ method: "POST", path: "volumes/", kind: "drop", count: 1 });
-    const error = await createVolume(advanced).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/was not created/);
-    expect(handle.emulator.inventory().volumes).toHaveLength(0);
+  it("sends the create again when the lost request created nothing, and makes one volume", async () => {
+    handle.emulator.injectFault({ method: "POST", path: "volumes/", kind: "drop", count: 2 });
+    const { id } = await createVolume(advanced);
+    expect(handle.emulator.inventory().volumes.map((v) => v.volume_id)).toEqual([id]);
+    expect(handle.emulator.counters()["POST volumes/"]).toBe(3);
   });
 
-  it("does not resend a create, and API errors keep their type", async () => {
+  it("gives up after a bounded number of lost creates, saying nothing was made", async () => {
+    handle.emulator.injectFault({ method: "POST", path: "volumes/", kind: "drop", count: 10 });
+    const error = (await createVolume(advanced).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/was not created: 5 create request\(s\) failed/);
+    expect(handle.emulator.inventory().volumes).toHaveLength(0);
+  });
+});
+
+describe("name conflict", () => {
+  it("adopts a same-named volume with the same replace-only inputs made moments ago (an interrupted run)", async () => {
+    const first = await createVolume({ ...advanced, name: "dup-vol" });
     handle.emulator.resetCounters();
-    const error = await createVolume({ ...advanced, name: "dup-vol" }).then(() => createVolume({ ...advanced, name: "dup-vol" })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BarrackError);
-    expect(mutationCount(handle.emulator)).toBe(2);
+    const second = await createVolume({ ...advanced, name: "dup-vol" });
+    expect(second.id).toBe(first.id);
+    expect(handle.emulator.inventory().volumes).toHaveLength(1);
+    expect(mutationCount(handle.emulator)).toBe(1); // the refused create, nothing else
+  });
+
+  it("refuses a same-named volume that differs, giving its id and the ways out", async () => {
+    const first = await createVolume({ ...advanced, name: "dup-vol" });
+    const error = (await createVolume({ ...advanced, name: "dup-vol", type: "HDD" }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(`already exists as ${first.id}`);
+    expect(error.message).toMatch(/type is "NVMe" there, not "HDD".*importId: "BRK-\d{6}V".*another `name`/);
+    expect(handle.emulator.inventory().volumes).toHaveLength(1);
+  });
+
+  it("keeps API errors that are not about the name as they are", async () => {
+    const error = await createVolume({ ...advanced, cloneFrom: "BRK-999999V" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/cloneFrom BRK-999999V: no such volume/);
+    expect(handle.emulator.inventory().volumes).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,296 @@
+/**
+ * A plan's hourly burn, and the `barrack:maxHourlySpend` guard.
+ *
+ * One process-wide ledger (one provider process serves every resource of a preview or an update): each
+ * resource's `check` records what it costs per hour before and after the plan (`recordPlanCost`); the
+ * ledger sums the deltas across every resource it has seen, adds them to the account's current burn (read
+ * once per process from the API, read-only), and, when a limit is given and the planned burn would exceed
+ * it, returns a check failure for the resource that pushes it over (and for each later one that adds cost),
+ * naming the limit, the current and planned burn and the resources that add the most. `planCostSummary`
+ * gives the one-line summary:
+ *
+ *   hourly burn: USD 0.15 now → USD 5.28 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)
+ *
+ * Billing rules (as the emulator bills, emulator/store.ts; shared/docs/barrack-api.md §2.5, §3):
+ * - an instance costs its GPU price × count (listGpuSpecs, per GPU per hour) while running or stopped
+ *   (stopped instances keep their GPUs reserved), HIBERNATED_HOURLY while hibernated (the API does not
+ *   publish that rate), nothing in transitional states;
+ * - a volume costs its type's price (getPricing, "per TB per hour") × size, from creation until deleted;
+ * - a snapshot (current burn only) costs the snapshot price per `fixed_size_gb` of its size.
+ * Deletions never pass through `check`, so the planned burn is an upper bound.
+ */
+import type { BarrackClient } from "../../client";
+import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
+import { isUnknown } from "./values";
+
+/** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
+export interface PlanEntry {
+  /** Resource type, e.g. "Instance", "Volume". */
+  type: string;
+  /** The resource's name, as shown to the user (e.g. "trainer"). */
+  label: string;
+  before?: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+export interface PlanCostFailure {
+  property: string;
+  reason: string;
+}
+
+export interface PlanCostOptions {
+  /** `barrack:maxHourlySpend`, in the account currency; no limit when undefined. */
+  maxHourlySpend?: number;
+}
+
+/** Hibernated instances (CONFIRMED REPO): $0.01 / €0.01 / ₹1.00 per hour; not in any API response. */
+export const HIBERNATED_HOURLY: Record<Currency, number> = { USD: 0.01, EUR: 0.01, INR: 1 };
+
+/** Volume prices are "per TB per hour" (P-PRICE unit string): GB per priced unit. The one place to fix if the unit is per GB per month. */
+export const VOLUME_PRICE_UNIT_GB = 1000;
+export const VOLUME_PRICE_UNIT = "per TB per hour";
+
+/** The resources that add the most are named, up to this many. */
+const TOP_CONTRIBUTORS = 3;
+
+interface Costed {
+  type: string;
+  label: string;
+  /** Per hour in the account currency (a resource that cannot be estimated is not in the ledger). */
+  before: number;
+  after: number;
+  /** "2× H100-SXM5-80GB trainer", "500 GB NVMe data". */
+  description: string;
+}
+
+interface Catalogue {
+  currency: Currency;
+  gpuPrices: Map<string, number>;
+  /** tier → volume type → price per VOLUME_PRICE_UNIT_GB per hour. */
+  volumePrices: Record<string, Record<string, number>>;
+  snapshot?: { price: number; fixedSizeGb: number };
+}
+
+const ledger = new Map<string, Costed>();
+let catalogue: Promise<Catalogue> | undefined;
+let currentBurn: Promise<number> | undefined;
+/** Settled values, for the synchronous summary. */
+let settled: { catalogue?: Catalogue; current?: number } = {};
+
+/** Forgets the plan, the prices and the current burn (tests; a new plan in a long-lived process). */
+export function resetPlanLedger(): void {
+  ledger.clear();
+  catalogue = undefined;
+  currentBurn = undefined;
+  settled = {};
+}
+
+/**
+ * Records one resource's hourly cost before and after the plan and checks the plan's total against
+ * `options.maxHourlySpend`. Read-only API calls, made once per process (prices, current burn). A lookup
+ * failure is never a failure of the plan: it returns no failures.
+ */
+export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, options: PlanCostOptions = {}): Promise<{ failures: PlanCostFailure[]; costed?: boolean }> {
+  let prices: Catalogue;
+  let current: number;
+  try {
+    prices = await loadCatalogue(client);
+    current = await loadCurrentBurn(client, prices);
+  } catch {
+    return { failures: [] };
+  }
+  const costed = costOf(entry, prices);
+  const key = `${entry.type}\u0000${entry.label}`;
+  if (costed === undefined) ledger.delete(key);
+  else ledger.set(key, costed);
+
+  const limit = options.maxHourlySpend;
+  if (costed === undefined) return { failures: [] };
+  if (limit === undefined || costed.after - costed.before <= 0) return { failures: [], costed: true };
+  const delta = planDelta();
+  const planned = current + delta;
+  if (planned <= limit + 1e-9) return { failures: [], costed: true };
+  const c = prices.currency;
+  const top = contributors()
+    .slice(0, TOP_CONTRIBUTORS)
+    .map((r) => `${r.description} +${money(r.after - r.before)}`);
+  return {
+    failures: [{
+      property: costProperty(entry),
+      reason:
+        `this plan would raise the hourly burn to ${c} ${money(planned)}, over barrack:maxHourlySpend ${c} ${money(limit)} ` +
+        `(now ${c} ${money(current)}, +${money(delta)} planned; adding the most: ${top.join(", ")}). ` +
+        "Plan fewer or smaller resources, hibernate some, or raise barrack:maxHourlySpend",
+    }],
+  };
+}
+
+/**
+ * "hourly burn: USD 0.15 now → USD 5.28 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)",
+ * or undefined before anything was recorded (or when the lookups failed).
+ */
+export function planCostSummary(): string | undefined {
+  const { catalogue: prices, current } = settled;
+  if (prices === undefined || current === undefined || ledger.size === 0) return undefined;
+  const delta = planDelta();
+  const c = prices.currency;
+  const changes = contributors();
+  const named = changes.slice(0, TOP_CONTRIBUTORS).map((r) => r.description);
+  const more = changes.length > TOP_CONTRIBUTORS ? ` and ${changes.length - TOP_CONTRIBUTORS} more` : "";
+  const sign = delta >= 0 ? "+" : "−";
+  const detail = changes.length > 0 ? ` (${sign}${money(Math.abs(delta))} so far: ${named.join(", ")}${more})` : " (no change)";
+  return `hourly burn: ${c} ${money(current)} now → ${c} ${money(Math.max(0, current + delta))} after this plan${detail}`;
+}
+
+/** The plan's recorded resources and their hourly cost before/after (for tests and the lead's wiring). */
+export function planLedger(): { type: string; label: string; before: number; after: number; description: string }[] {
+  return [...ledger.values()].map((r) => ({ ...r }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function planDelta(): number {
+  let sum = 0;
+  for (const r of ledger.values()) sum += r.after - r.before;
+  return sum;
+}
+
+/** Resources whose cost changes, the largest increase first. */
+function contributors(): Costed[] {
+  return [...ledger.values()].filter((r) => Math.abs(r.after - r.before) > 1e-9).sort((a, b) => b.after - b.before - (a.after - a.before));
+}
+
+function money(x: number): string {
+  return (Math.round(x * 100) / 100).toFixed(2);
+}
+
+function costProperty(entry: PlanEntry): string {
+  if (entry.type === "Volume") return "sizeGb";
+  if (entry.type === "Instance") {
+    const before = entry.before;
+    if (before !== undefined && before.gpuModel === entry.after.gpuModel && before.gpuCount === entry.after.gpuCount && before.powerState !== entry.after.powerState) return "powerState";
+    return "gpuCount";
+  }
+  return "(plan)";
+}
+
+function costOf(entry: PlanEntry, prices: Catalogue): Costed | undefined {
+  if (entry.type === "Instance") {
+    // A snapshot restore omits what it inherits: use the old values when the new ones are absent.
+    const after = { ...pickDefined(entry.before, ["gpuModel", "gpuCount"]), ...pickDefined(entry.after, ["gpuModel", "gpuCount", "powerState"]) };
+    const cost = (props: Record<string, unknown> | undefined) => (props === undefined ? 0 : instanceHourly(props, prices));
+    const a = cost(after);
+    const b = cost(entry.before);
+    if (a === undefined || b === undefined) return undefined;
+    const state = after.powerState === "hibernated" ? " (hibernated)" : after.powerState === "stopped" ? " (stopped)" : "";
+    return { type: entry.type, label: entry.label, before: b, after: a, description: `${String(after.gpuCount)}× ${String(after.gpuModel)} ${entry.label}${state}` };
+  }
+  if (entry.type === "Volume") {
+    const a = volumeHourly(entry.after, prices);
+    const b = entry.before === undefined ? 0 : volumeHourly(entry.before, prices);
+    if (a === undefined || b === undefined) return undefined;
+    return { type: entry.type, label: entry.label, before: b, after: a, description: `${String(entry.after.sizeGb)} GB ${String(entry.after.type)} ${entry.label}` };
+  }
+  return undefined; // firewalls, keys, scripts, images: free; snapshots: sized by the API at create
+}
+
+function pickDefined(props: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => props?.[k] !== undefined && props[k] !== null).map((k) => [k, props![k]]));
+}
+
+function known(value: unknown): boolean {
+  return value !== undefined && value !== null && !isUnknown(value);
+}
+
+function instanceHourly(props: Record<string, unknown>, prices: Catalogue): number | undefined {
+  const { gpuModel, gpuCount } = props;
+  const powerState = props.powerState ?? "running";
+  if (!known(gpuModel) || !known(gpuCount) || !known(powerState)) return undefined;
+  if (powerState === "hibernated") return HIBERNATED_HOURLY[prices.currency];
+  const perGpu = prices.gpuPrices.get(String(gpuModel));
+  return perGpu === undefined || typeof gpuCount !== "number" ? undefined : perGpu * gpuCount;
+}
+
+function volumeHourly(props: Record<string, unknown>, prices: Catalogue): number | undefined {
+  const { region, type, sizeGb } = props;
+  if (!known(region) || !known(type) || typeof sizeGb !== "number") return undefined;
+  const price = Object.values(prices.volumePrices).find((byType) => byType[String(type)] !== undefined)?.[String(type)];
+  return price === undefined ? undefined : (price * sizeGb) / VOLUME_PRICE_UNIT_GB;
+}
+
+function loadCatalogue(client: BarrackClient): Promise<Catalogue> {
+  catalogue ??= (async () => {
+    const [{ specs }, { balance }, pricing] = await Promise.all([client.call("listGpuSpecs"), client.call("getBalance"), client.call("getPricing")]);
+    const currency = balance.currency as Currency;
+    const result: Catalogue = {
+      currency,
+      gpuPrices: new Map(specs.map((s: GpuSpec) => [s.gpu_model, s.prices[currency]])),
+      volumePrices: volumePricesOf(pricing, currency),
+      snapshot: snapshotPriceOf(pricing, currency),
+    };
+    settled.catalogue = result;
+    return result;
+  })();
+  catalogue.catch(() => {
+    catalogue = undefined; // try again on the next resource
+  });
+  return catalogue;
+}
+
+function volumePricesOf(pricing: PricingResponse, currency: Currency): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [tier, byType] of Object.entries(pricing.pricing_data.volumes?.pricing ?? {})) {
+    for (const [type, leaf] of Object.entries(byType)) (out[tier] ??= {})[type] = leaf.prices[currency];
+  }
+  return out;
+}
+
+function snapshotPriceOf(pricing: PricingResponse, currency: Currency): Catalogue["snapshot"] {
+  const leaf = Object.values(pricing.pricing_data.snapshots?.pricing ?? {})[0];
+  return leaf ? { price: leaf.prices[currency], fixedSizeGb: leaf.fixed_size_gb } : undefined;
+}
+
+/** The account's burn per hour now, from what exists (three read-only lists, once per process). */
+function loadCurrentBurn(client: BarrackClient, prices: Catalogue): Promise<number> {
+  currentBurn ??= (async () => {
+    const [vms, volumes, snapshots] = await Promise.all([
+      client.listAll("listInstances", "vms"),
+      client.listAll("listVolumes", "volumes"),
+      client.listAll("listSnapshots", "snapshots"),
+    ]);
+    const total =
+      vms.reduce((sum: number, vm: Instance) => sum + instanceBurn(vm, prices), 0) +
+      volumes.reduce((sum: number, v: Volume) => sum + (v.status.toLowerCase() === "deleting" ? 0 : (v.per_minute_rate ?? 0) * 60), 0) +
+      snapshots.reduce((sum: number, s: Snapshot) => sum + (prices.snapshot ? (prices.snapshot.price * s.size_gb) / prices.snapshot.fixedSizeGb : 0), 0);
+    settled.current = total;
+    return total;
+  })();
+  currentBurn.catch(() => {
+    currentBurn = undefined;
+  });
+  return currentBurn;
+}
+
+/** Billed while ACTIVE or SHUTOFF (GPUs held), at the hibernation rate while HIBERNATED, else nothing. */
+function instanceBurn(vm: Instance, prices: Catalogue): number {
+  const status = vm.status.toUpperCase();
+  if (status === "ACTIVE" || status === "SHUTOFF") return vm.per_minute_rate * 60;
+  if (status === "HIBERNATED") return HIBERNATED_HOURLY[prices.currency];
+  return 0;
+}
+
+let lastSummary: string | undefined;
+
+/**
+ * Prints the plan's burn line whenever a priced resource changes it. The engine checks resources one at
+ * a time and stops the provider process right after the last check, with no call that marks the end of
+ * a plan, so the line cannot wait for the end: each priced change prints the plan's total so far, and the
+ * last line printed is the whole plan's.
+ */
+export function announcePlanCost(print: (line: string) => void = (line) => console.log(line)): void {
+  const line = contributors().length > 0 ? planCostSummary() : undefined;
+  if (line !== undefined && line !== lastSummary) {
+    lastSummary = line;
+    print(line);
+  }
+}

@@ -1,0 +1,419 @@
+/**
+ * Engine benchmark (`npm run bench:engine`; builds first): what the Barrack providers cost under the real
+ * Pulumi CLI, against a no-op dynamic provider measured in the same run. Not a test: it prints every
+ * figure with PASS/MISS against its target and exits 0 unless something broke.
+ *
+ * Two program directories in a temp dir, both run by the real CLI (file backend, passphrase secrets,
+ * ts-node transpile-only), both resolving node_modules from the repo:
+ *   - barrack: N `barrack.Volume`s (FINLAND-1, NVMe, 100 GB) against the in-process emulator (time scale 0.01);
+ *   - no-op:   N resources of a trivial `pulumi.dynamic.Resource` (create returns an id, delete does nothing).
+ * Each round runs, per step and alternating which program goes first: preview (empty stack), up, preview
+ * again (no changes: the emulator must see no mutation), destroy. Figures are medians over the rounds:
+ *   - wall time of each step, barrack / no-op (targets: up ≤ 1.10×, preview ≤ 1.05×, destroy ≤ 1.15×);
+ *   - API mutations (non-GET requests) during both previews (target 0);
+ *   - requests per create (POST volumes/ + GET volumes/{volume_id}/ during the up, per volume; ≤ 2.5)
+ *     and per delete (DELETE + GET during the destroy; ≤ 2);
+ *   - peak RSS (VmHWM) of the dynamic-provider process during the up, barrack / no-op (≤ 1.05×).
+ *
+ *   npm run bench:engine -- --rounds 5 --count 100
+ *
+ * The CLI comes from scripts/ensure-pulumi.sh (or PULUMI_BARRACK_BIN_DIR), as for the e2e tests.
+ */
+import { ChildProcess, execFile, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_DELAYS, startEmulator, type RunningEmulator } from "../emulator";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const PASSPHRASE = "pulumi-barrack-bench-passphrase";
+const TIME_SCALE = 0.01;
+
+type Program = "barrack" | "noop";
+type Step = "preview" | "up" | "preview again" | "destroy";
+const STEPS: Step[] = ["preview", "up", "preview again", "destroy"];
+
+interface Options {
+  rounds: number;
+  count: number;
+  keep: boolean;
+  /** `--parallel` for up and destroy; undefined: the CLI's default (8). */
+  parallel?: number;
+}
+
+/** The CLI's default `--parallel` (pulumi 3.248). */
+const CLI_DEFAULT_PARALLEL = 8;
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { rounds: 3, count: 100, keep: process.env.PULUMI_BARRACK_KEEP_TMP === "1" };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${arg} needs a positive whole number`);
+      return v;
+    };
+    if (arg === "--rounds") options.rounds = value();
+    else if (arg === "--count") options.count = value();
+    else if (arg === "--parallel") options.parallel = value();
+    else if (arg === "--keep") options.keep = true;
+    else if (arg === "--help" || arg === "-h") {
+      console.log("usage: node dist/scripts/bench-engine.js [--rounds N (3)] [--count N (100)] [--parallel P (the CLI's, 8)] [--keep]");
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  return options;
+}
+
+function pulumiBinDir(): string {
+  const fromEnv = process.env.PULUMI_BARRACK_BIN_DIR;
+  if (fromEnv) return fromEnv;
+  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const dir = r.stdout.trim().split("\n").pop()?.trim() ?? "";
+  if (r.status !== 0 || dir === "") throw new Error(`scripts/ensure-pulumi.sh failed (status ${r.status}): no Pulumi CLI`);
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The two programs
+// ---------------------------------------------------------------------------------------------------
+
+function barrackProgram(count: number): string {
+  return `import * as barrack from "pulumi-barrack";
+
+for (let i = 0; i < ${count}; i++) {
+  new barrack.Volume(\`vol-\${i}\`, { region: "FINLAND-1", type: "NVMe", sizeGb: 100 });
+}
+`;
+}
+
+function noopProgram(count: number): string {
+  return `import * as pulumi from "@pulumi/pulumi";
+
+let next = 0;
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: any) {
+    return { id: \`noop-\${Date.now().toString(36)}-\${next++}\`, outs: inputs };
+  },
+  async diff() {
+    return { changes: false };
+  },
+  async delete() {},
+};
+
+class Noop extends pulumi.dynamic.Resource {
+  constructor(name: string, args: { size: number }, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, args, opts, "bench", "Noop");
+  }
+}
+
+for (let i = 0; i < ${count}; i++) {
+  new Noop(\`noop-\${i}\`, { size: 100 });
+}
+`;
+}
+
+function writeProgram(dir: string, name: string, source: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\ndescription: pulumi-barrack engine benchmark (${name})\n`);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "0.0.0", private: true, main: "index.ts" }, null, 2));
+  fs.writeFileSync(path.join(dir, "index.ts"), source);
+  fs.writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: false, target: "es2020", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true } }, null, 2),
+  );
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running the CLI, and sampling the provider process's memory
+// ---------------------------------------------------------------------------------------------------
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** Peak VmHWM of the dynamic-provider process(es) started by this run, in KiB (0 if never seen). */
+  providerPeakKiB: number;
+}
+
+/** Parent pid of a process, or undefined when it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 20; hops++) {
+    if (p === ancestor) return true;
+    p = parentOf(p);
+  }
+  return false;
+}
+
+/** The dynamic-provider processes under `root` (our CLI run only: other runs on the machine are not ours). */
+function providerPids(root: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    let cmdline: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (cmdline.includes("@pulumi/pulumi/cmd/dynamic-provider") && descendsFrom(pid, root)) pids.push(pid);
+  }
+  return pids;
+}
+
+function peakKiB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(status) ?? /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function runCli(binDir: string, cwd: string, env: NodeJS.ProcessEnv, args: string[], sampleMemory = false): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const peaks = new Map<number, number>();
+    let child: ChildProcess | undefined;
+    let sampler: NodeJS.Timeout | undefined;
+    if (sampleMemory) {
+      sampler = setInterval(() => {
+        if (child?.pid === undefined) return;
+        for (const pid of providerPids(child.pid)) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakKiB(pid)));
+      }, 50);
+    }
+    child = execFile(path.join(binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (sampler) clearInterval(sampler);
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr, ms, providerPeakKiB: Math.max(0, ...peaks.values()) });
+    });
+  });
+}
+
+class Stack {
+  constructor(
+    readonly program: Program,
+    readonly dir: string,
+    private readonly binDir: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly parallel: number | undefined,
+  ) {}
+
+  async cli(args: string[], sampleMemory = false): Promise<CliRun> {
+    const r = await runCli(this.binDir, this.dir, this.env, [...args, "--stack", "bench"], sampleMemory);
+    if (r.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} (${this.program}) exited with ${r.code}\n--- stdout ---\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
+    }
+    return r;
+  }
+
+  step(step: Step): Promise<CliRun> {
+    const parallel = this.parallel === undefined ? [] : ["--parallel", String(this.parallel)];
+    switch (step) {
+      case "preview":
+      case "preview again":
+        return this.cli(["preview"]);
+      case "up":
+        return this.cli(["up", "--yes", "--skip-preview", ...parallel], true);
+      case "destroy":
+        return this.cli(["destroy", "--yes", "--skip-preview", ...parallel]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Figures
+// ---------------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function mutationsOf(counters: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).filter(([route, n]) => !route.startsWith("GET ") && n > 0));
+}
+
+function sum(counters: Record<string, number>, keys: string[]): number {
+  return keys.reduce((total, k) => total + (counters[k] ?? 0), 0);
+}
+
+function total(counters: Record<string, number>): number {
+  return Object.values(counters).reduce((a, b) => a + b, 0);
+}
+
+interface Target {
+  name: string;
+  value: number;
+  target: number;
+  unit: string;
+  detail: string;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const binDir = pulumiBinDir();
+  const emulator: RunningEmulator = await startEmulator({ port: 0, timeScale: TIME_SCALE });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-barrack-bench-engine-"));
+  const started = Date.now();
+  try {
+    const home = path.join(tmp, "home");
+    const state = path.join(tmp, "state");
+    fs.mkdirSync(home);
+    fs.mkdirSync(state);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      BARRACK_API_KEY: "",
+      BARRACK_API_URL: "",
+      BARRACK_AUTH_SCHEME: "",
+    };
+    const stacks: Record<Program, Stack> = {
+      barrack: new Stack("barrack", path.join(tmp, "barrack"), binDir, env, options.parallel),
+      noop: new Stack("noop", path.join(tmp, "noop"), binDir, env, options.parallel),
+    };
+    writeProgram(stacks.barrack.dir, "bench-barrack", barrackProgram(options.count));
+    writeProgram(stacks.noop.dir, "bench-noop", noopProgram(options.count));
+    for (const s of Object.values(stacks)) await s.cli(["stack", "init"]);
+    await stacks.barrack.cli(["config", "set", "barrack:endpoint", emulator.url]);
+    await stacks.barrack.cli(["config", "set", "--secret", "barrack:apiKey", emulator.apiKey]);
+    const version = (await runCli(binDir, tmp, env, ["version"])).stdout.trim();
+    console.log(
+      `pulumi-barrack engine benchmark: ${options.count} Volumes vs ${options.count} no-op dynamic resources, ${options.rounds} round(s), ` +
+        `pulumi ${version}, node ${process.version}, emulator time scale ${TIME_SCALE}, ${os.cpus().length} cores (${new Date().toISOString()})\n`,
+    );
+
+    const times: Record<Program, Record<Step, number[]>> = {
+      barrack: { preview: [], up: [], "preview again": [], destroy: [] },
+      noop: { preview: [], up: [], "preview again": [], destroy: [] },
+    };
+    const rss: Record<Program, number[]> = { barrack: [], noop: [] };
+    const perCreate: number[] = [];
+    const perDelete: number[] = [];
+    const upRequests: number[] = [];
+    const mutations: Record<"preview" | "preview again", number[]> = { preview: [], "preview again": [] };
+    const previewRequests: Record<"preview" | "preview again", number[]> = { preview: [], "preview again": [] };
+
+    for (let round = 0; round < options.rounds; round++) {
+      const order: Program[] = round % 2 === 0 ? ["barrack", "noop"] : ["noop", "barrack"];
+      const line: string[] = [];
+      for (const step of STEPS) {
+        // Alternate which program goes first from step to step as well as from round to round.
+        const stepOrder = STEPS.indexOf(step) % 2 === 0 ? order : [...order].reverse();
+        for (const program of stepOrder) {
+          emulator.resetCounters();
+          const r = await stacks[program].step(step);
+          times[program][step].push(r.ms);
+          if (step === "up") rss[program].push(r.providerPeakKiB / 1024);
+          if (program !== "barrack") continue;
+          const c = emulator.counters();
+          if (step === "up") {
+            perCreate.push(sum(c, ["POST volumes/", "GET volumes/{volume_id}/"]) / options.count);
+            upRequests.push(total(c));
+            if (emulator.inventory().volumes.length !== options.count) throw new Error(`after up the emulator holds ${emulator.inventory().volumes.length} volumes, not ${options.count}`);
+          } else if (step === "destroy") {
+            perDelete.push(sum(c, ["DELETE volumes/{volume_id}/", "GET volumes/{volume_id}/"]) / options.count);
+            if (emulator.inventory().volumes.length !== 0) throw new Error(`after destroy the emulator still holds ${emulator.inventory().volumes.length} volumes`);
+          } else {
+            const m = mutationsOf(c);
+            mutations[step].push(total(m));
+            previewRequests[step].push(total(c));
+            if (total(m) > 0) console.log(`  round ${round + 1} ${step}: API mutations ${JSON.stringify(m)}`);
+          }
+        }
+        line.push(`${step} ${(times.barrack[step][round] / 1000).toFixed(1)}/${(times.noop[step][round] / 1000).toFixed(1)} s`);
+      }
+      console.log(
+        `round ${round + 1} (barrack/no-op): ${line.join(", ")}; ` +
+          `${perCreate[round].toFixed(2)} req/create, ${perDelete[round].toFixed(2)} req/delete, ` +
+          `provider RSS ${rss.barrack[round].toFixed(0)}/${rss.noop[round].toFixed(0)} MiB`,
+      );
+    }
+
+    const ratio = (step: Step) => median(times.barrack[step]) / median(times.noop[step]);
+    const secs = (program: Program, step: Step) => (median(times[program][step]) / 1000).toFixed(2);
+    const timeDetail = (step: Step) => `barrack ${secs("barrack", step)} s, no-op ${secs("noop", step)} s`;
+    const previewSteps: ("preview" | "preview again")[] = ["preview", "preview again"];
+    const targets: Target[] = [
+      { name: "up (create all)", value: ratio("up"), target: 1.1, unit: "×", detail: timeDetail("up") },
+      { name: "preview (empty stack)", value: ratio("preview"), target: 1.05, unit: "×", detail: timeDetail("preview") },
+      { name: "preview (no changes)", value: ratio("preview again"), target: 1.05, unit: "×", detail: timeDetail("preview again") },
+      { name: "destroy (delete all)", value: ratio("destroy"), target: 1.15, unit: "×", detail: timeDetail("destroy") },
+      {
+        name: "API mutations during previews",
+        value: Math.max(...previewSteps.flatMap((s) => mutations[s])),
+        target: 0,
+        unit: "",
+        detail: previewSteps.map((s) => `${s}: ${median(previewRequests[s]).toFixed(0)} GETs`).join(", "),
+      },
+      { name: "requests per create", value: median(perCreate), target: 2.5, unit: "", detail: `POST + GETs of each volume; all requests of the up: ${median(upRequests).toFixed(0)}` },
+      { name: "requests per delete", value: median(perDelete), target: 2, unit: "", detail: "DELETE + GETs of each volume" },
+      {
+        name: "provider peak RSS during up",
+        value: median(rss.barrack) / median(rss.noop),
+        target: 1.05,
+        unit: "×",
+        detail: `barrack ${median(rss.barrack).toFixed(1)} MiB, no-op ${median(rss.noop).toFixed(1)} MiB (VmHWM)`,
+      },
+    ];
+
+    console.log(`\nmedians of ${options.rounds} round(s), ${((Date.now() - started) / 1000).toFixed(0)} s in all:\n`);
+    const width = Math.max(...targets.map((t) => t.name.length));
+    for (const t of targets) {
+      const value = t.unit === "×" ? `${t.value.toFixed(3)}×` : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2);
+      const ok = t.value <= t.target + 1e-9;
+      console.log(`${t.name.padEnd(width)}  ${value.padStart(8)}  target ≤ ${t.target}${t.unit}  ${ok ? "PASS" : "MISS"}  (${t.detail})`);
+    }
+
+    // The emulated platform's own time: each volume is "creating" for DEFAULT_DELAYS.volumeCreate
+    // simulated seconds (and "deleting" for volumeDelete), and the engine runs `parallel` steps at once,
+    // so the up cannot take less than the no-op's time plus ceil(count / parallel) such delays.
+    const parallel = options.parallel ?? CLI_DEFAULT_PARALLEL;
+    const waves = Math.ceil(options.count / parallel);
+    const floor = (delaySeconds: number) => waves * delaySeconds * TIME_SCALE * 1000;
+    console.log(`\nthe emulated platform's own time (${waves} waves of ${parallel} at once; a volume is creating ${DEFAULT_DELAYS.volumeCreate * TIME_SCALE * 1000} ms, deleting ${DEFAULT_DELAYS.volumeDelete * TIME_SCALE * 1000} ms):`);
+    for (const [step, delay] of [["up", DEFAULT_DELAYS.volumeCreate], ["destroy", DEFAULT_DELAYS.volumeDelete]] as [Step, number][]) {
+      const noop = median(times.noop[step]);
+      const bound = (noop + floor(delay)) / noop;
+      const beyond = (median(times.barrack[step]) - floor(delay)) / noop;
+      console.log(
+        `  ${step}: no-op + waiting alone = ${bound.toFixed(3)}× at best; ` +
+          `barrack without that wait ${beyond.toFixed(3)}× (${((median(times.barrack[step]) - noop - floor(delay)) / 1000).toFixed(2)} s beyond the platform's time)`,
+      );
+    }
+  } finally {
+    await emulator.stop();
+    if (options.keep) console.log(`\nkept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+/**
+ * End-to-end: `kill -9` of `pulumi up` at several points of a create, then what a user does next
+ * (`pulumi cancel`, then `pulumi up`): the next run converges with no manual step, adopting what the
+ * killed run made, with no duplicate and nothing left outside state; `destroy` then leaves nothing.
+ * Under the real engine against the emulator (time slowed so that creates are in flight when killed).
+ */
+import { spawn } from "child_process";
+import * as path from "path";
+import type { Inventory } from "./support";
+import { type TestStack, pulumiBinDir } from "./harness";
+import { NO_OBJECTS, objectCounts, objects, useE2eEmulator } from "./support";
+
+jest.setTimeout(600_000);
+
+const PROGRAM_DIR = path.join(__dirname, "fixtures", "coexist");
+// Instances take ~60 s simulated: ~3 s here, so a kill lands while they are being created.
+const emu = useE2eEmulator({ timeScale: 0.05 });
+
+const ALL = { instances: 1, volumes: 1, firewalls: 1, snapshots: 0, images: 0, sshKeys: 1, scripts: 1 };
+
+/** Runs `pulumi up` as a user's pipeline would, and kills it (and its children) with SIGKILL once `when` holds. */
+async function upKilledWhen(stack: TestStack, when: (inv: Inventory) => boolean): Promise<string> {
+  const child = spawn(path.join(pulumiBinDir(), "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.stackName], {
+    cwd: stack.workDir,
+    env: { ...process.env, ...stack.env },
+    detached: true,
+    stdio: "ignore",
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const started = Date.now();
+  let seen = "";
+  while (Date.now() - started < 120_000) {
+    const inv = emu.inventory();
+    seen = JSON.stringify(objectCounts(inv));
+    if (when(inv)) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  process.kill(-child.pid!, "SIGKILL");
+  await exited;
+  return seen;
+}
+
+describe.each([
+  ["right after the first create request (an SSH key)", (inv: Inventory) => inv.sshKeys.length > 0],
+  ["while the instance is being built", (inv: Inventory) => inv.instances.some((i) => i.status !== "ACTIVE")],
+  ["once the firewall exists, before it is attached", (inv: Inventory) => inv.firewalls.length > 0],
+])("kill -9 of pulumi up %s", (_label, when) => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await emu.createStack({ programDir: PROGRAM_DIR });
+  });
+
+  it("pulumi cancel + pulumi up converge with no manual step, no duplicate, nothing outside state", async () => {
+    const atKill = await upKilledWhen(stack, when);
+    expect(atKill).not.toBe("");
+    await stack.cli(["cancel", "--yes"]); // file backends keep the killed run's lock otherwise
+    const up = await stack.up();
+    expect(up.ok).toBe(true);
+    expect(objectCounts(emu.inventory())).toEqual(ALL);
+    // Everything the account holds is in the stack's state.
+    const inState = new Set((await stack.resources()).map((r) => r.id));
+    const inv = emu.inventory();
+    for (const id of [...inv.instances.map((i) => i.vm_id), ...inv.volumes.map((v) => v.volume_id), ...inv.firewalls.map((f) => f.firewall_id), ...inv.sshKeys.map((k) => k.key_id), ...inv.scripts.map((s) => s.script_id)]) {
+      expect(inState.has(id)).toBe(true);
+    }
+    expect(inv.firewalls[0]!.attachments.map((a) => a.vm_id)).toEqual([inv.instances[0]!.vm_id]);
+    const again = await stack.preview();
+    expect(again.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
+  });
+
+  it("destroy then leaves nothing", async () => {
+    await stack.destroy();
+    expect(objects(emu.inventory())).toEqual(NO_OBJECTS);
+  });
+});
