@@ -16,7 +16,7 @@ import {
   type Tier,
   type VolumeType,
 } from "../provider/contract";
-import { GPU_COUNTS, GPU_MODELS as PLATFORM_GPU_MODELS, TIER_CAPABILITIES, VOLUME_SIZE_GB, tierOf } from "../provider/platform";
+import { GPU_COUNTS, GPU_MODELS as PLATFORM_GPU_MODELS, TIER_CAPABILITIES, VOLUME_PRICE_UNIT, VOLUME_SIZE_GB, tierOf } from "../provider/platform";
 
 export type Prices = Record<Currency, number>;
 
@@ -103,7 +103,7 @@ export function defaultGpuStock(): Record<string, Record<string, number>> {
 // Storage (prices and unit strings verbatim from P-PRICE; sizes: provider/platform.ts)
 // ---------------------------------------------------------------------------------------------------
 
-export const VOLUME_PRICE_UNIT = "per TB per hour";
+export { VOLUME_PRICE_UNIT };
 export const GPU_PRICE_UNIT = "per GPU per hour";
 export const SNAPSHOT_PRICE_UNIT = "per hour (fixed 100GB)";
 /** The pricing payload's `minimum_size_gb`: the smallest volume of any type. */
@@ -119,8 +119,7 @@ export const VOLUME_PRICES: Record<VolumeType, Prices> = {
 export const SNAPSHOT_PRICES: Prices = { USD: 0.1, EUR: 0.1, INR: 10 };
 export const SNAPSHOT_FIXED_SIZE_GB = 100;
 
-/** Hibernated instances (CONFIRMED REPO): $0.01 / €0.01 / ₹1.00 per hour. */
-export const HIBERNATED_HOURLY: Prices = { USD: 0.01, EUR: 0.01, INR: 1 };
+export { HIBERNATED_HOURLY } from "../provider/platform";
 
 // ---------------------------------------------------------------------------------------------------
 // OS images (names CONFIRMED, REPO; ids and region spread INFERRED)

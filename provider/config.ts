@@ -30,6 +30,9 @@ export function settingsFromConfig(config: { get(key: string): string | undefine
   return Object.fromEntries(Object.entries(CONFIG_KEYS).map(([setting, key]) => [setting, config.get(key)])) as ProviderSettings;
 }
 
+/** Retries after the first attempt, for the provider process's client. */
+const PROVIDER_MAX_RETRIES = 6;
+
 let configured: ProviderSettings = {};
 let cached: { fingerprint: string; client: BarrackClient } | undefined;
 
@@ -77,7 +80,9 @@ export function sharedClient(overrides: ProviderSettings = {}): BarrackClient {
   const settings = resolveSettings(overrides);
   const fingerprint = `${settings.baseUrl}\u0000${settings.authScheme}\u0000${settings.apiKey}`;
   if (!cached || cached.fingerprint !== fingerprint) {
-    cached = { fingerprint, client: new BarrackClient({ ...settings, userAgent: "pulumi-barrack" }) };
+    // More retries than the client's default: one failed call fails a whole `pulumi up` or `destroy`, and
+    // a deployment makes hundreds (at 20 % faults, 7 attempts fail 1 call in 78 000).
+    cached = { fingerprint, client: new BarrackClient({ ...settings, userAgent: "pulumi-barrack", maxRetries: PROVIDER_MAX_RETRIES }) };
   }
   return cached.client;
 }

@@ -20,17 +20,12 @@ export const DEFAULT_BASE_URL = "https://barrack.ai/api/";
 // Vocabulary (enums and identifier formats)
 // ---------------------------------------------------------------------------------------------------
 
-/** Regions and their tier. CONFIRMED (DOC-VOL): CANADA-1 legacy; FINLAND-1/2/3 and ICELAND-1 advanced. */
-export const REGIONS = ["CANADA-1", "FINLAND-1", "FINLAND-2", "FINLAND-3", "ICELAND-1"] as const;
-export type Region = (typeof REGIONS)[number];
-export const TIERS = ["legacy", "advanced"] as const;
-export type Tier = (typeof TIERS)[number];
-
-export const VOLUME_TYPES = ["SSD", "NVMe", "HDD"] as const;
-export type VolumeType = (typeof VOLUME_TYPES)[number];
-
-export const CURRENCIES = ["USD", "EUR", "INR"] as const;
-export type Currency = (typeof CURRENCIES)[number];
+/**
+ * Regions (CONFIRMED, DOC-VOL: CANADA-1 legacy; FINLAND-1/2/3 and ICELAND-1 advanced), tiers, volume types
+ * and currencies: the lists live in ./constants.ts, zod-free, so that programs can use them.
+ */
+export { CURRENCIES, REGIONS, TIERS, VOLUME_TYPES, type Currency, type Region, type Tier, type VolumeType } from "./constants";
+import { BOOT_SOURCES, CURRENCIES, DIRECTIONS, ETHERTYPES, PROTOCOLS, REGIONS, TIERS, VOLUME_TYPES } from "./constants";
 
 /** Instance (VM) statuses (decision 8). Compare case-insensitively: see `sameStatus`. */
 export const INSTANCE_STATUSES = [
@@ -46,13 +41,8 @@ export type VolumeStatus = (typeof VOLUME_STATUSES)[number];
 export const ASYNC_STATUSES = ["CREATING", "ATTACHING", "SUCCESS", "ERROR"] as const;
 export type AsyncStatus = (typeof ASYNC_STATUSES)[number];
 
-export const DIRECTIONS = ["ingress", "egress"] as const;
-export const ETHERTYPES = ["IPv4", "IPv6"] as const;
-/** The protocols the API accepts (INFERRED: the OpenStack list behind "Get supported protocols"). */
-export const PROTOCOLS = [
-  "any", "ah", "dccp", "egp", "esp", "gre", "icmp", "igmp", "ipip", "ipv6-encap", "ipv6-frag", "ipv6-icmp",
-  "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf", "pgm", "rsvp", "sctp", "tcp", "udp", "udplite", "vrrp",
-] as const;
+/** Rule directions, IP versions and protocols (PROTOCOLS INFERRED: the OpenStack list behind "Get supported protocols"). */
+export { DIRECTIONS, ETHERTYPES, PROTOCOLS } from "./constants";
 /** Protocols whose rules carry a port range. */
 export const PORTED_PROTOCOLS = ["tcp", "udp", "udplite", "sctp", "dccp"] as const;
 
@@ -230,7 +220,7 @@ export const instanceSchema = z.object({
   status: z.string(),
   flavor: flavorSchema,
   /** How the instance booted: an OS image, a bootable volume, a custom image, or a restored snapshot. */
-  boot_source: z.enum(["os_image", "volume", "image", "snapshot"]),
+  boot_source: z.enum(BOOT_SOURCES),
   os_image_id: z.string().nullable(),
   boot_volume_id: z.string().nullable(),
   image_id: z.string().nullable(),

@@ -4,7 +4,7 @@
  * before any API call) and the emulator enforces them, both from here.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { REGIONS, Region, Tier, VolumeType } from "./contract";
+import { REGIONS, Region, Tier, VolumeType } from "./constants";
 
 /** CONFIRMED (DOC-VOL §4.3). */
 export const REGION_TIER: Record<Region, Tier> = {
@@ -50,7 +50,7 @@ export const VOLUME_SIZE_GB: Record<VolumeType, { min: number; max: number }> = 
 export const BOOTABLE_IMAGE_PREFIX = "ubuntu";
 
 /** Instance GPU counts (INFERRED GpuCountEnum), each also capped by the model's `max_count`. */
-export const GPU_COUNTS = [1, 2, 4, 8] as const;
+export { GPU_COUNTS } from "./constants";
 
 /**
  * GPU models on sale, with their tier (so the regions that have them) and the most GPUs one instance
@@ -65,6 +65,17 @@ export const GPU_MODELS: Readonly<Record<string, { tier: Tier; maxCount: number 
   "B300-262GB": { tier: "advanced", maxCount: 8 },
   "H100-SXM5-80GB": { tier: "advanced", maxCount: 8 },
 };
+
+/** Hibernated instances cost this per hour (CONFIRMED REPO); no API response carries it. */
+export const HIBERNATED_HOURLY = { USD: 0.01, EUR: 0.01, INR: 1 } as const;
+
+/**
+ * Volume prices are quoted "per TB per hour" (the pricing API's unit string, P-PRICE; the docs page says
+ * "per GB per month"): the one place to correct if the API's unit turns out to be another.
+ */
+export const VOLUME_PRICE_UNIT = "per TB per hour";
+/** GB per priced volume unit (1 TB). */
+export const VOLUME_PRICE_UNIT_GB = 1000;
 
 /** Longest description of a firewall, snapshot, image or startup script (CONFIRMED 255 for firewalls, REPO). */
 export const DESCRIPTION_MAX_CHARS = 255;

@@ -126,7 +126,7 @@ async function untilOk(op: () => Promise<{ code: number; output: string }>): Pro
   for (let tries = 1; ; tries++) {
     const { code, output } = await op();
     if (code === 0) return { tries, ...(firstError ? { firstError } : {}) };
-    firstError ??= output.split("\n").filter((l) => /error/i.test(l)).slice(-3).join(" | ").slice(0, 600);
+    firstError ??= output.split("\n").map((l) => l.trim()).filter((l) => /error/i.test(l) && !l.startsWith("at ") && !/^\d+ errored|^error: update failed/.test(l)).slice(0, 3).join(" | ").slice(0, 800);
     if (tries >= 4) throw new Error(`gave up after ${tries} tries; first error: ${firstError}`);
   }
 }

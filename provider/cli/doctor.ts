@@ -17,7 +17,7 @@ import type { z } from "zod";
 import { operations, type Operation, type OperationName } from "../contract";
 import type { AuthScheme } from "../config";
 import { redact } from "../client/redact";
-import { issuePath } from "../client/validation";
+import { issuePath, valueAt } from "../client/validation";
 import { withConnectionOptions, settingsFrom, CliError, type ConnectionOptions, type Io, type Settings } from "./options";
 
 export type RowStatus = "ok" | "http_error" | "schema_mismatch" | "unreachable" | "skipped";
@@ -147,15 +147,6 @@ const withoutSlash = (p: string): string => p.replace(/\/+$/, "");
 // ---------------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------------
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
-  let cur: unknown = data;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object" || !(key in (cur as object))) return { found: false, value: undefined };
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return { found: true, value: cur };
-}
 
 /** A short rendering of a value: never more than 40 characters. */
 export function shortValue(value: unknown): string {

@@ -8,7 +8,8 @@ import type { ResponseIssue } from "./errors";
 
 type Issue = z.core.$ZodIssue;
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+/** The value at `path` inside `data`, and whether it is there at all. */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
   let cur: unknown = data;
   for (const key of path) {
     if (cur === null || typeof cur !== "object" || !(key in (cur as object))) return { found: false, value: undefined };

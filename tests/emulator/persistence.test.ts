@@ -72,13 +72,13 @@ interface Child {
 const API_KEY = "cli-secret-key-0123456789";
 
 /**
- * Transpiles the emulator and what it imports from provider/ (the contract and the platform rules) to
+ * Transpiles the emulator and what it imports from provider/ (the contract, constants and platform rules) to
  * plain JS in a temp dir (like `tsc` would into dist/, but without touching the shared dist/ and without
  * ts-node's start-up cost in every child process).
  */
 function buildCli(outDir: string): string {
   const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-  const sources = ["provider/contract.ts", "provider/platform.ts"].map((f) => join(repo, f));
+  const sources = ["provider/contract.ts", "provider/constants.ts", "provider/platform.ts"].map((f) => join(repo, f));
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(d, e.name));

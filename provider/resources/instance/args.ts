@@ -7,7 +7,8 @@ import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
 import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
 import { hourlyCost, parseDuration, sameValue } from "../shared/values";
 
-export const POWER_STATES = ["running", "stopped", "hibernated"] as const;
+import { POWER_STATES } from "../../constants";
+export { POWER_STATES };
 export type PowerState = (typeof POWER_STATES)[number];
 
 /** The inputs naming where the instance boots from; exactly one is set. */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { CheckFailure } from "./crud";
+import { valueAt } from "../../client/validation";
 import { Plain, isUnknown, toPlain } from "./values";
 
 export function stripUnknown(value: unknown): unknown {
@@ -30,14 +31,8 @@ const ECHO_MAX_CHARS = 200;
  */
 export function failureFor(inputs: Record<string, unknown>, path: readonly PropertyKey[], message: string): CheckFailure {
   const property = path.map(String).join(".") || "(inputs)";
-  if (path.length > 0 && isSensitive(valueAt(inputs, path))) return { property: "", reason: `property ${property}: ${message} (value not shown)` };
+  if (path.length > 0 && isSensitive(valueAt(inputs, path).value)) return { property: "", reason: `property ${property}: ${message} (value not shown)` };
   return { property, reason: message + (path.length > 1 ? shownValue(inputs, path) : "") };
-}
-
-function valueAt(inputs: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
-  let value: unknown = inputs;
-  for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  return value;
 }
 
 export function isSensitive(value: unknown): boolean {
@@ -48,7 +43,7 @@ export function isSensitive(value: unknown): boolean {
 
 /** " (got …)" for a short, plain nested value (the engine shows nested values as `{<nil>}`). */
 export function shownValue(inputs: Record<string, unknown>, path: readonly PropertyKey[]): string {
-  const value = valueAt(inputs, path);
+  const { value } = valueAt(inputs, path);
   const plain = typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 40 && !isSensitive(value));
   return plain ? ` (got ${JSON.stringify(value)})` : "";
 }

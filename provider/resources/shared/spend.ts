@@ -43,12 +43,8 @@ export interface PlanCostOptions {
   maxHourlySpend?: number;
 }
 
-/** Hibernated instances (CONFIRMED REPO): $0.01 / €0.01 / ₹1.00 per hour; not in any API response. */
-export const HIBERNATED_HOURLY: Record<Currency, number> = { USD: 0.01, EUR: 0.01, INR: 1 };
-
-/** Volume prices are "per TB per hour" (P-PRICE unit string): GB per priced unit. The one place to fix if the unit is per GB per month. */
-export const VOLUME_PRICE_UNIT_GB = 1000;
-export const VOLUME_PRICE_UNIT = "per TB per hour";
+export { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT, VOLUME_PRICE_UNIT_GB } from "../../platform";
+import { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT_GB } from "../../platform";
 
 /** The resources that add the most are named, up to this many. */
 const TOP_CONTRIBUTORS = 3;
@@ -280,17 +276,27 @@ function instanceBurn(vm: Instance, prices: Catalogue): number {
 }
 
 let lastSummary: string | undefined;
+let summaryTimer: NodeJS.Timeout | undefined;
+/**
+ * How long the line waits for more priced checks. The engine checks resources one at a time, but a
+ * program's independent resources arrive back to back (a few ms apart): a short pause coalesces them.
+ */
+const SUMMARY_QUIET_MS = 25;
 
 /**
- * Prints the plan's burn line whenever a priced resource changes it. The engine checks resources one at
- * a time and stops the provider process right after the last check, with no call that marks the end of
- * a plan, so the line cannot wait for the end: each priced change prints the plan's total so far, and the
- * last line printed is the whole plan's.
+ * Prints the plan's burn line once the priced checks pause, and again only if it changes. The engine
+ * stops the provider process soon after the last check, with no call that marks the end of a plan, so
+ * the pause is kept short: a plan whose resources depend on each other prints a line per wave, and the
+ * last line is the whole plan's.
  */
 export function announcePlanCost(print: (line: string) => void = (line) => console.log(line)): void {
-  const line = contributors().length > 0 ? planCostSummary() : undefined;
-  if (line !== undefined && line !== lastSummary) {
-    lastSummary = line;
-    print(line);
-  }
+  if (summaryTimer) clearTimeout(summaryTimer);
+  summaryTimer = setTimeout(() => {
+    summaryTimer = undefined;
+    const line = contributors().length > 0 ? planCostSummary() : undefined;
+    if (line !== undefined && line !== lastSummary) {
+      lastSummary = line;
+      print(line);
+    }
+  }, SUMMARY_QUIET_MS);
 }
