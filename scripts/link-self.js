@@ -5,9 +5,9 @@
 // machine's path into state). Users get the package from npm; here, the examples, the demo and the
 // end-to-end tests find it through node_modules/pulumi-barrack -> this repository.
 //
-// Runs as the `prepare` script: npm runs that on `npm ci` / `npm install` in this repository (and on
-// `npm pack`), never when pulumi-barrack is installed from the registry, so a user's install runs no
-// script of ours; this file is not in the published package.
+// Runs at the end of `npm run build` (which the tests, the demo, the benchmarks and CI all run first): not
+// as an install script, so that installing pulumi-barrack runs no script of ours and npm lists none;
+// this file is not in the published package.
 const fs = require("fs");
 const path = require("path");
 

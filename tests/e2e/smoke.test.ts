@@ -1,5 +1,5 @@
 /**
- * Smoke test of the e2e harness against the REAL Pulumi engine (CLI v3.248.0 from
+ * Smoke test of the e2e harness against the REAL Pulumi engine (the CLI from
  * scripts/ensure-pulumi.sh): a trivial dynamic resource through up → outputs → preview (no changes) →
  * update in place vs replace → refresh → destroy, once as an inline program and once as a program
  * directory run by the pulumi-language-nodejs host. Independent of the project's Barrack resources.
