@@ -6,6 +6,7 @@ import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator"
 import { BarrackClient } from "../../provider/client";
 import { setProviderSettings } from "../../provider/config";
 import { UNKNOWN } from "../../provider/resources/shared/values";
+import { ed25519PublicKey } from "./sshKey/keys";
 
 export { UNKNOWN };
 
@@ -66,4 +67,12 @@ export function named(failures: { property: string; reason: string }[] | undefin
     const hidden = f.property === "" ? /^property (\S+): ([\s\S]*) \(value not shown\)$/.exec(f.reason) : null;
     return hidden ? { property: hidden[1], reason: hidden[2] } : f;
   });
+}
+
+let importedKeys = 0;
+/** Imports a fresh ed25519 public key into the emulator and returns its id (generating a pair would cost an RSA key generation). */
+export async function importedSshKey(client: BarrackClient): Promise<string> {
+  const n = ++importedKeys;
+  const { ssh_key } = await client.call("createSshKey", { body: { name: `key-${n}`, public_key: ed25519PublicKey("test") } });
+  return ssh_key.key_id;
 }

@@ -2,7 +2,7 @@ import { BarrackClient, BarrackConflictError, BarrackValidationError } from "../
 import type { Instance as WireInstance } from "../../../provider/contract";
 import { INSTANCE_OUTPUT_KEYS, InstanceArgs, validateGpu } from "../../../provider/resources/instance/args";
 import { instanceProvider } from "../../../provider/resources/instance/provider";
-import { UNKNOWN, engineInputs, named, useEmulator } from "../support";
+import { UNKNOWN, engineInputs, named, useEmulator, importedSshKey } from "../support";
 
 const handle = useEmulator();
 
@@ -14,18 +14,7 @@ function advancedArgs(sshKeyId: string, osImageId: string): Record<string, unkno
   return { name: "gpu-node", region: "FINLAND-1", gpuModel: H100, gpuCount: 1, osImageId, sshKeyIds: [sshKeyId] };
 }
 
-let keyNumber = 0;
-/** Imports an ed25519 public key (a generated key would cost an RSA key generation per test). */
-async function sshKey(): Promise<string> {
-  const sshString = (bytes: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return Buffer.concat([length, bytes]);
-  };
-  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(Buffer.alloc(32, ++keyNumber))]);
-  const { ssh_key } = await handle.client.call("createSshKey", { body: { name: `key-${keyNumber}`, public_key: `ssh-ed25519 ${blob.toString("base64")} test` } });
-  return ssh_key.key_id;
-}
+const sshKey = () => importedSshKey(handle.client);
 
 async function osImageId(region: string): Promise<string> {
   const { images } = await handle.client.call("listOsImages", { query: { region } });

@@ -8,7 +8,7 @@ import { instanceProvider } from "../../../provider/resources/instance/provider"
 import { probeSsh, waitForSsh } from "../../../provider/resources/instance/readiness";
 import { checkStock } from "../../../provider/resources/instance/stock";
 import { PartialCreateError } from "../../../provider/resources/shared/crud";
-import { engineInputs, useEmulator } from "../support";
+import { engineInputs, useEmulator, importedSshKey } from "../support";
 
 const BOOT_DELAY_MS = 1200;
 const handle = useEmulator({ sshBanner: { bootDelayMs: BOOT_DELAY_MS } });
@@ -16,17 +16,7 @@ const handle = useEmulator({ sshBanner: { bootDelayMs: BOOT_DELAY_MS } });
 const H100 = "H100-SXM5-80GB";
 const REGION = "FINLAND-1";
 
-let keyNumber = 0;
-async function sshKey(): Promise<string> {
-  const sshString = (bytes: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return Buffer.concat([length, bytes]);
-  };
-  const blob = Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(Buffer.alloc(32, ++keyNumber))]);
-  const { ssh_key } = await handle.client.call("createSshKey", { body: { name: `key-${keyNumber}`, public_key: `ssh-ed25519 ${blob.toString("base64")} test` } });
-  return ssh_key.key_id;
-}
+const sshKey = () => importedSshKey(handle.client);
 
 async function args(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   return { name: "gpu-node", region: REGION, gpuModel: H100, gpuCount: 1, osImageId: "ubuntu-24.04-cuda-12.8", sshKeyIds: [await sshKey()], ...overrides };
