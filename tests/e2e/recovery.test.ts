@@ -5,6 +5,7 @@
  * Under the real engine against the emulator (time slowed so that creates are in flight when killed).
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import type { Inventory } from "./support";
 import { type TestStack, pulumiBinDir } from "./harness";
@@ -37,7 +38,20 @@ async function upKilledWhen(stack: TestStack, when: (inv: Inventory) => boolean)
   }
   process.kill(-child.pid!, "SIGKILL");
   await exited;
+  killStackProcesses(stack); // the engine starts plugins in groups of their own: a killed job takes them too
   return seen;
+}
+
+/** SIGKILLs every process left of the stack's run (found by the PULUMI_HOME only that stack has). */
+function killStackProcesses(stack: TestStack): void {
+  const marker = `PULUMI_HOME=${stack.env.PULUMI_HOME}\0`;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
 }
 
 describe.each([
