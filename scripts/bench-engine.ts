@@ -19,14 +19,13 @@
  *
  * The CLI comes from scripts/ensure-pulumi.sh (or PULUMI_BARRACK_BIN_DIR), as for the e2e tests.
  */
-import { ChildProcess, execFile, spawnSync } from "child_process";
+import { ChildProcess, execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_DELAYS, startEmulator, type RunningEmulator } from "../emulator";
+import { exitCode, offlineEnv, pulumiBinDir, writeProject } from "./engine";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const PASSPHRASE = "pulumi-barrack-bench-passphrase";
 const TIME_SCALE = 0.01;
 
 type Program = "barrack" | "noop";
@@ -63,15 +62,6 @@ function parseArgs(argv: string[]): Options {
     } else throw new Error(`unknown argument ${arg}`);
   }
   return options;
-}
-
-function pulumiBinDir(): string {
-  const fromEnv = process.env.PULUMI_BARRACK_BIN_DIR;
-  if (fromEnv) return fromEnv;
-  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const dir = r.stdout.trim().split("\n").pop()?.trim() ?? "";
-  if (r.status !== 0 || dir === "") throw new Error(`scripts/ensure-pulumi.sh failed (status ${r.status}): no Pulumi CLI`);
-  return dir;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -113,17 +103,6 @@ for (let i = 0; i < ${count}; i++) {
 `;
 }
 
-function writeProgram(dir: string, name: string, source: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\ndescription: pulumi-barrack engine benchmark (${name})\n`);
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "0.0.0", private: true, main: "index.ts" }, null, 2));
-  fs.writeFileSync(path.join(dir, "index.ts"), source);
-  fs.writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: false, target: "es2020", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true } }, null, 2),
-  );
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Running the CLI, and sampling the provider process's memory
@@ -199,8 +178,7 @@ function runCli(binDir: string, cwd: string, env: NodeJS.ProcessEnv, args: strin
     child = execFile(path.join(binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (sampler) clearInterval(sampler);
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr, ms, providerPeakKiB: Math.max(0, ...peaks.values()) });
+      resolve({ code: exitCode(err), stdout, stderr, ms, providerPeakKiB: Math.max(0, ...peaks.values()) });
     });
   });
 }
@@ -278,27 +256,13 @@ async function main(): Promise<void> {
     const state = path.join(tmp, "state");
     fs.mkdirSync(home);
     fs.mkdirSync(state);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
-      PULUMI_HOME: home,
-      PULUMI_BACKEND_URL: `file://${state}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-      BARRACK_API_KEY: "",
-      BARRACK_API_URL: "",
-      BARRACK_AUTH_SCHEME: "",
-    };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...offlineEnv(binDir, home, state) };
     const stacks: Record<Program, Stack> = {
       barrack: new Stack("barrack", path.join(tmp, "barrack"), binDir, env, options.parallel),
       noop: new Stack("noop", path.join(tmp, "noop"), binDir, env, options.parallel),
     };
-    writeProgram(stacks.barrack.dir, "bench-barrack", barrackProgram(options.count));
-    writeProgram(stacks.noop.dir, "bench-noop", noopProgram(options.count));
+    writeProject(stacks.barrack.dir, "bench-barrack", barrackProgram(options.count));
+    writeProject(stacks.noop.dir, "bench-noop", noopProgram(options.count));
     for (const s of Object.values(stacks)) await s.cli(["stack", "init"]);
     await stacks.barrack.cli(["config", "set", "barrack:endpoint", emulator.url]);
     await stacks.barrack.cli(["config", "set", "--secret", "barrack:apiKey", emulator.apiKey]);

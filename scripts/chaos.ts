@@ -10,12 +10,8 @@
  *
  * Needs the Pulumi CLI: $PULUMI_BARRACK_BIN_DIR, else scripts/ensure-pulumi.sh finds or builds it.
  */
-import { execFileSync } from "child_process";
-import * as path from "path";
 import { startEmulator, type FaultConfig } from "../emulator";
-import { runPulumi, scratchProject } from "./engine";
-
-const REPO = path.resolve(__dirname, "..", "..");
+import { pulumiBinDir, runPulumi, scratchProject } from "./engine";
 
 /** ~20 % of API requests fail: half of them after the server applied the request. */
 export const CHAOS_FAULTS: FaultConfig = { errorRate: 0.08, dropRate: 0.04, commitThenFailRate: 0.04, commitThenDropRate: 0.04 };
@@ -55,12 +51,6 @@ export interface RoundResult {
   firstDestroyError?: string;
 }
 
-function pulumiBinDir(): string {
-  if (process.env.PULUMI_BARRACK_BIN_DIR) return process.env.PULUMI_BARRACK_BIN_DIR;
-  const out = execFileSync("bash", [path.join(REPO, "scripts", "ensure-pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  return out.trim().split("\n").pop()!;
-}
-
 function parseArgs(argv: string[]): { rounds: number; json: boolean } {
   const at = argv.indexOf("--rounds");
   const rounds = at >= 0 ? Number(argv[at + 1]) : 20;
@@ -72,7 +62,7 @@ async function main(): Promise<void> {
   const { rounds, json } = parseArgs(process.argv.slice(2));
   const binDir = pulumiBinDir();
   const emulator = await startEmulator({ port: 0, timeScale: 0.001, rateLimit: CHAOS_RATE_LIMIT });
-  const project = scratchProject("barrack-chaos", PROGRAM, REPO);
+  const project = scratchProject("barrack-chaos", PROGRAM);
   const results: RoundResult[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {

@@ -4,8 +4,7 @@
  */
 import { BarrackClient, BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client";
 import { Instance, RuleRequest, sameStatus } from "../../contract";
-import { sharedClient } from "../../config";
-import { OperationContext, PartialCreateError, ProviderImpl, defineProvider } from "../shared/crud";
+import { OperationContext, ProviderImpl, defineProvider } from "../shared/crud";
 import { ruleFromWire, ruleKey, ruleToWire } from "../shared/schema";
 import { parseDuration } from "../shared/values";
 import {
@@ -28,9 +27,7 @@ import {
 import { DEFAULT_SSH_WAIT, SshWaitTimeout, waitForSsh } from "./readiness";
 import { hourlyEstimate, stockProblem, waitForStock } from "./stock";
 
-const DEFAULT_TIMEOUTS = { create: "30m", update: "30m", delete: "20m" };
-
-const crud = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
+export const instanceProvider: ProviderImpl = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
   type: "Instance",
   schema: instanceArgsSchema,
   updatable: INSTANCE_UPDATABLE,
@@ -39,7 +36,7 @@ const crud = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs
   nameKind: "instance",
   // A snapshot restore inherits these: omitted, they are whatever the snapshot had, not a change.
   inheritedWhenOmitted: SNAPSHOT_INHERITED_KEYS,
-  defaultTimeouts: DEFAULT_TIMEOUTS,
+  defaultTimeouts: { create: "30m", update: "30m", delete: "20m" },
   validate: async (news, olds, lookup) => [...validateInstance(news, olds), ...(await validateGpu(news, lookup))],
 
   async warnings(news, previous, client) {
@@ -73,11 +70,13 @@ const crud = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs
 
   // The deploy call can't carry a power state (nor can a restore carry public IP, rules or volumes):
   // converge the rest through update. A failure here is a partial create, so the instance stays in state.
-  // With waitFor.ssh, "created" means SSH answers: a timeout here is a partial create too.
   async afterCreate(ctx, vm, args) {
-    const converged = await this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
-    if (wantsSsh(args)) await waitUntilSshAnswers(ctx, converged, args);
-    return converged;
+    return this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
+  },
+
+  // With waitFor.ssh, "created" (and "updated" while running) means SSH answers.
+  async usable(ctx, vm, args) {
+    if (wantsSsh(args)) await waitUntilSshAnswers(ctx, vm, args);
   },
 
   async findExisting(ctx, args) {
@@ -119,46 +118,6 @@ const crud = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs
 
   outputs: instanceOutputs,
 });
-
-/**
- * The CRUD engine's provider, with one addition to `update`: with `waitFor.ssh` and `powerState: "running"`,
- * every update (a start, any in-place change, or the update that finishes a partial create, which has no
- * input change) returns only once SSH answers. The engine's `update` runs the resource's own update only
- * when an input changed, hence the wait here. A timeout is reported as an initialisation failure of the
- * update, so the new outputs are recorded and the next `pulumi up` tries again.
- */
-export const instanceProvider: ProviderImpl = {
-  ...crud,
-  async update(id, olds, news) {
-    const started = Date.now();
-    const result = await crud.update(id, olds, news);
-    const parsed = instanceArgsSchema.safeParse(inputsOf(news));
-    if (!parsed.success || !wantsSsh(parsed.data)) return result;
-    const args = parsed.data;
-    const ctx = {
-      client: sharedClient(),
-      log: (message: string) => console.log(`barrack Instance ${args.name}: ${message}`),
-      deadline: started + parseDuration(args.timeouts?.update ?? DEFAULT_TIMEOUTS.update),
-    };
-    try {
-      await waitUntilSshAnswers(ctx, await getInstance(ctx.client, id), args);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PartialCreateError(
-        `Instance ${id} was updated but is not ready: ${reason}. Its new state is recorded: run \`pulumi up\` again to wait once more`,
-        id,
-        { ...result.outs, __provider: news.__provider },
-        [reason],
-      );
-    }
-    return result;
-  },
-};
-
-/** The schema's keys of engine inputs (which also carry `__provider`). */
-function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(instanceArgsSchema.shape).filter((k) => props[k] !== undefined && props[k] !== null).map((k) => [k, props[k]]));
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Readiness: SSH

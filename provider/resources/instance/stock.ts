@@ -1,6 +1,7 @@
 /** GPU stock and price lookups: what to tell the user at preview, and when a create is out of stock. */
 import type { BarrackClient } from "../../client";
 import type { GpuStock } from "../../contract";
+import { gpuHourlyPrice } from "../shared/spend";
 
 export interface GpuRequest {
   region: string;
@@ -50,13 +51,10 @@ export function describeStockProblem(stocks: readonly GpuStock[], { region, gpuM
     `${gpuModel} configurations available now: ${available.join(", ") || "none"})${alternatives}`;
 }
 
-/** "USD 4.98/h" for `count` GPUs of `gpuModel`, from the catalogue; undefined if the model is unknown. */
+/** "USD 4.98/h" for `count` GPUs of `gpuModel`, from the plan ledger's prices; undefined if the model is unknown. */
 export async function hourlyEstimate(client: BarrackClient, gpuModel: string, count: number): Promise<string | undefined> {
-  const [{ specs }, { balance }] = await Promise.all([client.call("listGpuSpecs"), client.call("getBalance")]);
-  const spec = specs.find((s) => s.gpu_model === gpuModel);
-  if (!spec) return undefined;
-  const currency = balance.currency;
-  return `${currency} ${(spec.prices[currency] * count).toFixed(2)}/h`;
+  const price = await gpuHourlyPrice(client, gpuModel);
+  return price === undefined ? undefined : `${price.currency} ${(price.perGpu * count).toFixed(2)}/h`;
 }
 
 export type StockCheck =

@@ -168,14 +168,14 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   function adoptOrRefuse(ctx: OperationContext, args: Args, api: Api, label: string, context: string, cause: Error): Api {
     const id = def.idOf(api);
     const mismatches = mismatchesWith(args, api, !ctx.autonamed);
-    const found = asInputs(args, api);
+    const createdAt = plainOutputs(args, api).createdAt;
     const facts = {
       type: def.type,
       id,
       name: label,
       autonamed: ctx.autonamed,
       mismatches,
-      createdAt: typeof found.createdAt === "string" ? found.createdAt : (plainOutputs(args, api).createdAt as string | undefined),
+      createdAt: typeof createdAt === "string" ? createdAt : undefined,
       notBefore: Date.now() - timeoutMs(args, "create"),
     };
     const refusal = refuseAdoption(facts);
@@ -376,6 +376,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         if (adopted) api = await convergeAdopted(ctx, args, api);
         api = await waitReady(ctx, api, "create");
         if (def.afterCreate) api = await waitReady(ctx, await def.afterCreate(ctx, api, args), "create");
+        await def.usable?.(ctx, api, args);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const last = error instanceof WaitTimeout ? (error.last as Api) : await def.get(ctx.client, id).catch(() => api);
@@ -413,7 +414,20 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         api = await def.update(ctx, id, olds as unknown as Outs, args, changed);
         api = await waitReady(ctx, api, "update");
       }
-      return { outs: plainOutputs(args, api, olds) };
+      const outs = plainOutputs(args, api, olds);
+      try {
+        await def.usable?.(ctx, api, args);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        // Record the new outputs (with the provider text) as a resource that did not finish.
+        throw new PartialCreateError(
+          `${def.type} ${id} was updated but is not ready: ${reason}. Its new state is recorded: run \`pulumi up\` again to wait once more`,
+          id,
+          { ...outs, [PROVIDER_KEY]: news[PROVIDER_KEY] },
+          [reason],
+        );
+      }
+      return { outs };
     },
 
     async delete(id, props) {

@@ -103,6 +103,12 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    * partial create: the resource is recorded in state and the next `pulumi up` finishes via `update`.
    */
   afterCreate?(ctx: OperationContext, api: Api, args: z.output<S>): Promise<Api>;
+  /**
+   * Readiness the API's status does not show (e.g. SSH answers), checked after every create and every
+   * update, the update that finishes a partial create included. A failure is recorded as a resource
+   * that did not finish (partial), so the next `pulumi up` checks again.
+   */
+  usable?(ctx: OperationContext, api: Api, args: z.output<S>): Promise<void>;
   /** The object that holds this resource's unique name (in its uniqueness scope), if any. */
   findExisting(ctx: OperationContext, args: z.output<S>): Promise<Api | undefined>;
   /** Fetches the object; throws `BarrackNotFoundError` when it is gone. */

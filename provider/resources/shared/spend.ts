@@ -67,6 +67,8 @@ interface Catalogue {
   snapshot?: { price: number; fixedSizeGb: number };
 }
 
+/** The resource types a plan's burn counts (snapshots count in the current burn only). */
+const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
 const ledger = new Map<string, Costed>();
 let catalogue: Promise<Catalogue> | undefined;
 let currentBurn: Promise<number> | undefined;
@@ -89,6 +91,8 @@ export function resetPlanLedger(): void {
 export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, options: PlanCostOptions = {}): Promise<{ failures: PlanCostFailure[]; costed?: boolean }> {
   let prices: Catalogue;
   let current: number;
+  // Only instances and volumes are priced in a plan: other types need no price lookup at all.
+  if (!PRICED_TYPES.includes(entry.type)) return { failures: [] };
   try {
     prices = await loadCatalogue(client);
     current = await loadCurrentBurn(client, prices);
@@ -212,6 +216,13 @@ function volumeHourly(props: Record<string, unknown>, prices: Catalogue): number
   if (!known(region) || !known(type) || typeof sizeGb !== "number") return undefined;
   const price = Object.values(prices.volumePrices).find((byType) => byType[String(type)] !== undefined)?.[String(type)];
   return price === undefined ? undefined : (price * sizeGb) / VOLUME_PRICE_UNIT_GB;
+}
+
+/** One GPU of `gpuModel` per hour in the account's currency, from the prices read once per process. */
+export async function gpuHourlyPrice(client: BarrackClient, gpuModel: string): Promise<{ currency: Currency; perGpu: number } | undefined> {
+  const prices = await loadCatalogue(client);
+  const perGpu = prices.gpuPrices.get(gpuModel);
+  return perGpu === undefined ? undefined : { currency: prices.currency, perGpu };
 }
 
 function loadCatalogue(client: BarrackClient): Promise<Catalogue> {
