@@ -74,6 +74,14 @@ export const instanceProvider: ProviderImpl = defineProvider<typeof instanceArgs
     return this.update!(ctx, vm.vm_id, instanceOutputs(args, vm), args, []);
   },
 
+  // A volume attaches to one instance at a time: a replacement that takes the old one's volumes (or boots
+  // from its boot volume) can only be created once the old instance is gone.
+  replaceDeletesFirst(olds, news) {
+    const held = (props: Record<string, unknown>) => [...(Array.isArray(props.volumeIds) ? props.volumeIds : []), props.bootVolumeId].filter((v) => typeof v === "string");
+    const wanted = new Set(held(news));
+    return held(olds).some((id) => wanted.has(id));
+  },
+
   // With waitFor.ssh, "created" (and "updated" while running) means SSH answers.
   async usable(ctx, vm, args) {
     if (wantsSsh(args)) await waitUntilSshAnswers(ctx, vm, args);

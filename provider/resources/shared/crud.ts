@@ -355,10 +355,11 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       const problem = replaces.length === 0 && changed.length > 0 ? def.changeProblem?.(olds, news) : undefined;
       if (problem !== undefined) console.log(`warning: ${problem}; the update would fail`);
       const nameKept = def.nameKey !== undefined && !changed.includes(def.nameKey);
+      const deleteFirst = replaces.length > 0 && (nameKept || def.replaceDeletesFirst?.(olds, news) === true);
       return {
         changes: changed.length > 0,
         ...(replaces.length > 0 ? { replaces } : {}),
-        ...(replaces.length > 0 && nameKept ? { deleteBeforeReplace: true } : {}),
+        ...(deleteFirst ? { deleteBeforeReplace: true } : {}),
       };
     },
 

@@ -93,6 +93,11 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    * says it (diff must not fail: refresh runs it too). `update` refuses such a change itself.
    */
   changeProblem?(olds: Record<string, unknown>, news: Record<string, unknown>): string | undefined;
+  /**
+   * True when a replacement cannot exist beside the object it replaces (it needs something the old one
+   * holds, e.g. volumes attached to it): the engine then deletes the old one first, as for a kept name.
+   */
+  replaceDeletesFirst?(olds: Record<string, unknown>, news: Record<string, unknown>): boolean;
   /** Puts stored outputs and new inputs in comparable form (e.g. an SSH key by its key data only). */
   comparable?(olds: Record<string, unknown>, news: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>];
 

@@ -94,6 +94,17 @@ describe("check and diff with autonaming", () => {
     expect(await volumeProvider.diff("id", first, moved)).toMatchObject({ replaces: ["region"], deleteBeforeReplace: true });
   });
 
+  it("an autonamed instance that keeps its attached volumes is replaced delete-first (a volume attaches to one instance)", async () => {
+    const node = { region: "FINLAND-1", gpuModel: "H100-SXM5-80GB", gpuCount: 1, osImageId: "ubuntu-22.04-cuda-12.4", sshKeyIds: ["BRK-000001K"], ...seed("dev", "node") };
+    const withData = (await instanceProvider.check({}, { ...node, volumeIds: ["BRK-000001V"] })).inputs!;
+    const bigger = (await instanceProvider.check(withData, { ...node, gpuCount: 2, volumeIds: ["BRK-000001V"] })).inputs!;
+    expect(bigger.name).not.toBe(withData.name);
+    expect(await instanceProvider.diff("id", withData, bigger)).toMatchObject({ replaces: expect.arrayContaining(["gpuCount", "name"]), deleteBeforeReplace: true });
+    const bare = (await instanceProvider.check({}, { ...node, ...seed("dev", "bare") })).inputs!;
+    const bareBigger = (await instanceProvider.check(bare, { ...node, ...seed("dev", "bare"), gpuCount: 2 })).inputs!;
+    expect((await instanceProvider.diff("id", bare, bareBigger)).deleteBeforeReplace).toBeUndefined();
+  });
+
   it("leaves the name unknown while a replace-only input is unknown", async () => {
     const first = (await volumeProvider.check({}, { ...volume, ...seed("dev") })).inputs!;
     const later = (await volumeProvider.check(first, { ...volume, type: UNKNOWN, ...seed("dev") })).inputs!;
