@@ -1,6 +1,7 @@
 /**
- * End-to-end: a plan's hourly burn printed once at preview, and `barrack:maxHourlySpend` refusing a plan
- * (summed over every resource of the plan) before any mutation while letting a smaller one through.
+ * End-to-end: a plan's hourly burn printed once per deployment (deletions found in the stack's state), and
+ * `barrack:maxHourlySpend` refusing a plan (summed over every resource of the plan) before any mutation
+ * while letting a smaller one through.
  * Under the real engine against the emulator (H100-SXM5-80GB: USD 2.49 per GPU-hour; NVMe: USD 0.30 per
  * TB-hour). Never skipped.
  */
@@ -13,9 +14,8 @@ jest.setTimeout(600_000);
 const PROGRAM_DIR = path.join(__dirname, "fixtures", "spend");
 const emu = useE2eEmulator();
 
-const messages = (result: OperationResult) => result.diagnostics.map((d) => d.message);
-/** The distinct burn lines the run printed (the CLI shows each in its progress and again under Diagnostics). */
-const burnLines = (result: OperationResult) => [...new Set(result.text.split("\n").map((l) => l.replace(/^.*?(hourly burn:)/, "$1").trim()).filter((l) => l.startsWith("hourly burn:")))];
+/** The burn lines the run printed, one per engine diagnostic (the CLI's text shows each twice). */
+const burnLines = (result: OperationResult) => result.diagnostics.map((d) => d.message.trim()).filter((m) => m.startsWith("hourly burn:"));
 
 describe("cost at preview", () => {
   let stack: TestStack;
@@ -26,12 +26,9 @@ describe("cost at preview", () => {
   it("prints the plan's burn for a mixed plan: running and hibernated instances and a volume", async () => {
     emu.resetCounters();
     const preview = await stack.preview();
-    const lines = burnLines(preview);
-    // A line per wave of priced checks (the instances wait for the key's id); the last is the whole plan's.
-    expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines.length).toBeLessThanOrEqual(3);
+    // Once, for the whole plan, though the instances are checked in a later wave (they wait for the key's id).
     // 2× H100 running: 4.98; hibernated: 0.01; 500 GB NVMe: 0.15.
-    expect(lines.at(-1)).toMatch(/^hourly burn: USD 0\.00 now → USD 5\.14 after this plan \(\+5\.14 so far: 2× H100-SXM5-80GB trainer1, 500 GB NVMe data, 2× H100-SXM5-80GB trainer0 \(hibernated\)\)$/);
+    expect(burnLines(preview)).toEqual(["hourly burn: USD 0.00 now → USD 5.14 after this plan (+5.14: 2× H100-SXM5-80GB trainer1, 500 GB NVMe data, 2× H100-SXM5-80GB trainer0 (hibernated))"]);
     expect(mutations(emu)).toEqual({});
   });
 
@@ -47,7 +44,7 @@ describe("cost at preview", () => {
   it("a smaller plan under the same limit goes through", async () => {
     await stack.setAllConfig({ instances: "1", gpuCount: "1", hibernateFirst: "false" });
     const preview = await stack.preview();
-    expect(burnLines(preview).at(-1)).toMatch(/→ USD 2\.64 after this plan/);
+    expect(burnLines(preview)).toEqual([expect.stringMatching(/→ USD 2\.64 after this plan/)]);
   });
 
   it("ten instances of one plan are summed, though each alone is under the limit", async () => {
@@ -56,5 +53,42 @@ describe("cost at preview", () => {
     const preview = await stack.preview({ expectFailure: true });
     expect(preview.text.split("\n").some((m) => /this plan would raise the hourly burn to USD (2[0-9]|3[0-9])\.\d\d, over barrack:maxHourlySpend USD 20\.00/.test(m))).toBe(true);
     expect(mutations(emu)).toEqual({});
+  });
+});
+
+describe("cost of a plan that deletes", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await emu.createStack({ programDir: PROGRAM_DIR, config: { instances: "2", gpuCount: "1", volumeGb: "500" } });
+    await stack.up();
+  });
+  afterAll(async () => {
+    await stack.destroy();
+  });
+
+  it("subtracts what leaves the program, found in the stack's state; once per deployment", async () => {
+    await stack.setAllConfig({ instances: "1", volumeGb: "1000" });
+    emu.resetCounters();
+    const preview = await stack.preview();
+    // Now: 2 × 2.49 + 0.15 = 5.13; trainer1 leaves (−2.49), the volume doubles (+0.15).
+    expect(burnLines(preview)).toEqual(["hourly burn: USD 5.13 now → USD 2.79 after this plan (−2.34: 1× H100-SXM5-80GB trainer1 (deleted), 1000 GB NVMe data)"]);
+    expect(mutations(emu)).toEqual({});
+    // `up` is a preview and an update, each a deployment with a line of its own: the update's says the same.
+    const up = await stack.up();
+    expect(up.opFor("trainer1")).toBe("delete");
+    expect(burnLines(up)).toEqual(["hourly burn: USD 5.13 now → USD 2.79 after this plan (−2.34: 1× H100-SXM5-80GB trainer1 (deleted), 1000 GB NVMe data)"]);
+  });
+
+  it("says so when a targeted run leaves deletions unknowable", async () => {
+    await stack.setAllConfig({ instances: "0", volumeGb: "1500" });
+    const data = (await stack.resources()).find((r) => r.name === "data")!;
+    const preview = await stack.preview({ target: [data.urn] });
+    expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 2.94 after this plan (+0.15: 1500 GB NVMe data; deletions not counted: a targeted run)"]);
+  });
+
+  it("a plan that only deletes says what it saves", async () => {
+    await stack.setAllConfig({ instances: "0", volumeGb: "1000" });
+    const preview = await stack.preview();
+    expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 0.30 after this plan (−2.49: 1× H100-SXM5-80GB trainer0 (deleted))"]);
   });
 });

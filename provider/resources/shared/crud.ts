@@ -26,7 +26,7 @@ import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption } fro
 import { AUTONAME_KEY, autoname, looksAutonamed, parseSeed } from "./naming";
 import { defaultsFor, failureFor, knownFieldsWithDefaults, pick, showValue, stripUnknown } from "./inputs";
 import { UNKNOWN, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
-import { announcePlanCost, recordPlanCost } from "./spend";
+import { recordPlanCost } from "./spend";
 import { WaitTimeout, poll, sleep } from "./wait";
 
 export { WaitTimeout } from "./wait";
@@ -329,7 +329,6 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         const before = adoption.api !== undefined ? asInputs(inputs, adoption.api) : previousArgs;
         const spend = await recordPlanCost({ type: def.type, label, before, after: inputs }, sharedClient(), { maxHourlySpend: limit });
         if (spend.failures.length > 0) return { failures: spend.failures };
-        if (spend.costed) announcePlanCost();
       }
       if (parsed.success && unknown.length === 0 && hasCredentials()) {
         const notes = [

@@ -7,9 +7,14 @@
  * once per process from the API, read-only), and, when a limit is given and the planned burn would exceed
  * it, returns a check failure for the resource that pushes it over (and for each later one that adds cost),
  * naming the limit, the current and planned burn and the resources that add the most. `planCostSummary`
- * gives the one-line summary:
+ * gives the one-line summary, printed once per deployment when the engine closes the provider process
+ * (`armPlanCostLine`), by which time every resource of the plan has been checked:
  *
  *   hourly burn: USD 0.15 now → USD 5.28 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)
+ *
+ * Deletions never reach a provider at preview: the summary finds them in the stack's state
+ * (stackState.ts), as the priced resources there that no check of this process was about. The limit is
+ * checked as resources arrive, before that is known, so it never counts deletions (an upper bound).
  *
  * Billing rules (as the emulator bills, emulator/store.ts; shared/docs/barrack-api.md §2.5, §3):
  * - an instance costs its GPU price × count (listGpuSpecs, per GPU per hour) while running or stopped
@@ -17,10 +22,10 @@
  *   publish that rate), nothing in transitional states;
  * - a volume costs its type's price (getPricing, "per TB per hour") × size, from creation until deleted;
  * - a snapshot (current burn only) costs the snapshot price per `fixed_size_gb` of its size.
- * Deletions never pass through `check`, so the planned burn is an upper bound.
  */
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
+import { readStackState, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
@@ -69,18 +74,31 @@ interface Catalogue {
 
 /** The resource types a plan's burn counts (snapshots count in the current burn only). */
 const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
+/** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
+const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
 const ledger = new Map<string, Costed>();
+/** The state's resources this process checked (`stateKey`): what is in state and not here is deleted. */
+const checked = new Set<string>();
 let catalogue: Promise<Catalogue> | undefined;
 let currentBurn: Promise<number> | undefined;
+let stackState: Promise<StackState> | undefined;
 /** Settled values, for the synchronous summary. */
 let settled: { catalogue?: Catalogue; current?: number } = {};
 
-/** Forgets the plan, the prices and the current burn (tests; a new plan in a long-lived process). */
+/** Forgets the plan, the prices, the current burn and the state (tests; a new plan in a long-lived process). */
 export function resetPlanLedger(): void {
   ledger.clear();
+  checked.clear();
   catalogue = undefined;
   currentBurn = undefined;
+  stackState = undefined;
   settled = {};
+  disarmPlanCostLine();
+}
+
+/** A resource of the state, as a check sees it (its old inputs) and as the state export lists it. */
+function stateKey(type: string, inputs: Record<string, unknown>): string {
+  return `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
 }
 
 /**
@@ -91,6 +109,10 @@ export function resetPlanLedger(): void {
 export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, options: PlanCostOptions = {}): Promise<{ failures: PlanCostFailure[]; costed?: boolean }> {
   let prices: Catalogue;
   let current: number;
+  // The plan's line is printed when the process closes; what it deletes is read from state meanwhile.
+  armPlanCostLine();
+  stackState ??= readStackState();
+  if (entry.before !== undefined) checked.add(stateKey(entry.type, entry.before));
   // Only instances and volumes are priced in a plan: other types need no price lookup at all.
   if (!PRICED_TYPES.includes(entry.type)) return { failures: [] };
   try {
@@ -127,19 +149,37 @@ export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, op
 
 /**
  * "hourly burn: USD 0.15 now → USD 5.28 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)",
- * or undefined before anything was recorded (or when the lookups failed).
+ * with the priced resources of `state` that no check was about counted as deleted; undefined when nothing
+ * changes, before anything was recorded, or when the lookups failed.
  */
-export function planCostSummary(): string | undefined {
+export function planCostSummary(state: StackState = { resources: [] }): string | undefined {
   const { catalogue: prices, current } = settled;
-  if (prices === undefined || current === undefined || ledger.size === 0) return undefined;
-  const delta = planDelta();
+  if (prices === undefined || current === undefined) return undefined;
+  const deleted = "resources" in state ? deletions(state.resources, prices) : [];
+  const changes = [...contributors(), ...deleted].sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  if (changes.length === 0) return undefined;
+  const delta = changes.reduce((sum, r) => sum + r.after - r.before, 0);
   const c = prices.currency;
-  const changes = contributors();
   const named = changes.slice(0, TOP_CONTRIBUTORS).map((r) => r.description);
   const more = changes.length > TOP_CONTRIBUTORS ? ` and ${changes.length - TOP_CONTRIBUTORS} more` : "";
   const sign = delta >= 0 ? "+" : "−";
-  const detail = changes.length > 0 ? ` (${sign}${money(Math.abs(delta))} so far: ${named.join(", ")}${more})` : " (no change)";
-  return `hourly burn: ${c} ${money(current)} now → ${c} ${money(Math.max(0, current + delta))} after this plan${detail}`;
+  const unknown = "unavailable" in state ? `; deletions not counted: ${state.unavailable}` : "";
+  return `hourly burn: ${c} ${money(current)} now → ${c} ${money(Math.max(0, current + delta))} after this plan (${sign}${money(Math.abs(delta))}: ${named.join(", ")}${more}${unknown})`;
+}
+
+/** The plan's deletions: priced resources of the state that no check of this process was about. */
+function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
+  const out: Costed[] = [];
+  for (const r of resources) {
+    const type = STATE_TYPE.exec(r.type)?.[1];
+    if (type === undefined || !PRICED_TYPES.includes(type) || checked.has(stateKey(type, r.inputs))) continue;
+    // What a restore inherited is only in the outputs; what the program said wins.
+    const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
+    const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);
+    const costed = costOf({ type, label, before: props, after: {} }, prices, true);
+    if (costed !== undefined && costed.before > 0) out.push(costed);
+  }
+  return out;
 }
 
 /** The plan's recorded resources and their hourly cost before/after (for tests and the lead's wiring). */
@@ -174,7 +214,14 @@ function costProperty(entry: PlanEntry): string {
   return "(plan)";
 }
 
-function costOf(entry: PlanEntry, prices: Catalogue): Costed | undefined {
+/** `deleted`: what `entry.before` costs goes away (`entry.after` is not read). */
+function costOf(entry: PlanEntry, prices: Catalogue, deleted = false): Costed | undefined {
+  if (deleted) {
+    const b = entry.before === undefined ? undefined : entry.type === "Instance" ? instanceHourly(entry.before, prices) : volumeHourly(entry.before, prices);
+    if (b === undefined) return undefined;
+    const what = entry.type === "Instance" ? `${String(entry.before!.gpuCount)}× ${String(entry.before!.gpuModel)}` : `${String(entry.before!.sizeGb)} GB ${String(entry.before!.type)}`;
+    return { type: entry.type, label: entry.label, before: b, after: 0, description: `${what} ${entry.label} (deleted)` };
+  }
   if (entry.type === "Instance") {
     // A snapshot restore omits what it inherits: use the old values when the new ones are absent.
     const after = { ...pickDefined(entry.before, ["gpuModel", "gpuCount"]), ...pickDefined(entry.after, ["gpuModel", "gpuCount", "powerState"]) };
@@ -286,28 +333,47 @@ function instanceBurn(vm: Instance, prices: Catalogue): number {
   return 0;
 }
 
-let lastSummary: string | undefined;
-let summaryTimer: NodeJS.Timeout | undefined;
-/**
- * How long the line waits for more priced checks. The engine checks resources one at a time, but a
- * program's independent resources arrive back to back (a few ms apart): a short pause coalesces them.
- */
-const SUMMARY_QUIET_MS = 25;
+/** How long the closing line may wait for the state export (the engine kills the process after 5 s). */
+const CLOSE_WAIT_MS = 3_000;
+const CLOSE_SIGNALS: NodeJS.Signals[] = process.platform === "win32" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+let onClose: ((signal: NodeJS.Signals) => void) | undefined;
 
 /**
- * Prints the plan's burn line once the priced checks pause, and again only if it changes. The engine
- * stops the provider process soon after the last check, with no call that marks the end of a plan, so
- * the pause is kept short: a plan whose resources depend on each other prints a line per wave, and the
- * last line is the whole plan's.
+ * Prints the plan's burn line once, when the engine closes this process. The engine checks resources one
+ * at a time and makes no call that marks the end of a plan, but it closes each provider with an interrupt
+ * and waits for it to exit, reading what it prints: by then every resource of the plan was checked.
+ * A user's Ctrl+C arrives the same way, and also gets the line. The signal is then raised again, so the
+ * process ends as it would have.
  */
-export function announcePlanCost(print: (line: string) => void = (line) => console.log(line)): void {
-  if (summaryTimer) clearTimeout(summaryTimer);
-  summaryTimer = setTimeout(() => {
-    summaryTimer = undefined;
-    const line = contributors().length > 0 ? planCostSummary() : undefined;
-    if (line !== undefined && line !== lastSummary) {
-      lastSummary = line;
-      print(line);
-    }
-  }, SUMMARY_QUIET_MS);
+export function armPlanCostLine(print: (line: string, done: () => void) => void = (line, done) => process.stdout.write(`${line}\n`, done)): void {
+  if (onClose !== undefined) return;
+  const handler = (signal: NodeJS.Signals) => {
+    disarmPlanCostLine();
+    const end = () => (process.platform === "win32" ? process.exit(130) : process.kill(process.pid, signal));
+    void closingLine().then(
+      (line) => (line === undefined ? end() : print(line, end)),
+      end,
+    );
+  };
+  onClose = handler;
+  for (const signal of CLOSE_SIGNALS) process.on(signal, handler);
+}
+
+function disarmPlanCostLine(): void {
+  if (onClose === undefined) return;
+  for (const signal of CLOSE_SIGNALS) process.removeListener(signal, onClose);
+  onClose = undefined;
+}
+
+/** The line as it stands, with the state export awaited (within CLOSE_WAIT_MS). */
+export async function closingLine(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<StackState>((resolve) => {
+    timer = setTimeout(() => resolve({ unavailable: "the state took too long to read" }), CLOSE_WAIT_MS);
+  });
+  try {
+    return planCostSummary(await Promise.race([stackState ?? Promise.resolve<StackState>({ resources: [] }), late]));
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,6 +6,7 @@
 import { BarrackClient } from "../../../provider/client";
 import type { Instance } from "../../../provider/contract";
 import { HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
+import type { StateResource } from "../../../provider/resources/shared/stackState";
 import { UNKNOWN, useEmulator } from "../support";
 
 const handle = useEmulator();
@@ -41,7 +42,7 @@ describe("plan ledger", () => {
       { type: "Instance", label: "trainer", before: 0, after: 4.98, description: "2× H100-SXM5-80GB trainer" },
       { type: "Volume", label: "data", before: 0, after: 0.15, description: "500 GB NVMe data" },
     ]);
-    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 5.13 after this plan (+5.13 so far: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)");
+    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 5.13 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)");
   });
 
   it("reads the current burn once per process, as the emulator bills it (running, stopped, hibernated, volumes)", async () => {
@@ -60,7 +61,7 @@ describe("plan ledger", () => {
     handle.emulator.resetCounters();
     await recordPlanCost(trainer, handle.client);
     await recordPlanCost(data, handle.client);
-    expect(planCostSummary()).toBe(`hourly burn: USD ${billed.toFixed(2)} now → USD ${(billed + 5.13).toFixed(2)} after this plan (+5.13 so far: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)`);
+    expect(planCostSummary()).toBe(`hourly burn: USD ${billed.toFixed(2)} now → USD ${(billed + 5.13).toFixed(2)} after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)`);
     // Read-only, and once per process: one list of each kind for both resources.
     const counters = handle.emulator.counters();
     expect(Object.keys(counters).filter((route) => !route.startsWith("GET "))).toEqual([]);
@@ -96,13 +97,13 @@ describe("plan ledger", () => {
     await recordPlanCost(bigger, handle.client); // check runs again: not counted twice
     await recordPlanCost({ type: "Instance", label: "paused", before: trainer.after, after: { ...trainer.after, powerState: "stopped" } }, handle.client);
     await recordPlanCost({ type: "Volume", label: "data", before: { ...data.after, sizeGb: 100 }, after: data.after }, handle.client);
-    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 2.61 after this plan (+2.61 so far: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)");
+    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 2.61 after this plan (+2.61: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)");
   });
 
   it("hibernating lowers the burn to the hibernation rate", async () => {
     await recordPlanCost({ type: "Instance", label: "trainer", before: trainer.after, after: { ...trainer.after, powerState: "hibernated" } }, handle.client);
     expect(planLedger()[0]).toMatchObject({ before: 4.98, after: HIBERNATED_HOURLY.USD, description: "2× H100-SXM5-80GB trainer (hibernated)" });
-    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 0.00 after this plan (−4.97 so far: 2× H100-SXM5-80GB trainer (hibernated))");
+    expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 0.00 after this plan (−4.97: 2× H100-SXM5-80GB trainer (hibernated))");
   });
 
   it("a snapshot restore (GPUs omitted) is priced from the old values; unknown values and free resources are not counted", async () => {
@@ -110,6 +111,38 @@ describe("plan ledger", () => {
     await recordPlanCost({ type: "Instance", label: "later", after: { ...trainer.after, gpuCount: UNKNOWN } }, handle.client);
     await recordPlanCost({ type: "Firewall", label: "fw", after: { region: "FINLAND-1" } }, handle.client);
     expect(planLedger().map((r) => r.label)).toEqual(["restored"]);
+  });
+
+  it("counts the state's priced resources that no check was about as deleted, and says when the state is unknown", async () => {
+    const inState = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): StateResource => ({
+      urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/barrack:${type}::${name}`,
+      type: `pulumi-nodejs:dynamic/barrack:${type}`,
+      inputs: { name: `${name}-1a2b3c4`, ...inputs },
+      outputs,
+    });
+    const kept = inState("Instance", "trainer", trainer.after);
+    const state = [
+      kept,
+      inState("Instance", "old", { region: "FINLAND-1", gpuModel: H100, gpuCount: 1 }),
+      // A restore from a snapshot: its GPUs are only in the outputs.
+      inState("Instance", "restored", { region: "FINLAND-1", powerState: "running" }, { gpuModel: H100, gpuCount: 2 }),
+      inState("Volume", "scratch", { region: "FINLAND-1", type: "NVMe", sizeGb: 1000 }),
+      inState("SshKey", "key", {}),
+      { ...inState("Volume", "other", { region: "FINLAND-1", type: "NVMe", sizeGb: 1000 }), type: "pulumi-nodejs:dynamic/someone-else:Volume" },
+    ];
+    // trainer is checked (old inputs = its state inputs) and grows to 3 GPUs.
+    await recordPlanCost({ type: "Instance", label: "trainer", before: kept.inputs, after: { ...trainer.after, gpuCount: 3 } }, handle.client);
+    expect(planCostSummary({ resources: state })).toBe(
+      // +2.49 (trainer) − 4.98 (restored) − 2.49 (old) − 0.30 (scratch); the largest changes named first.
+      "hourly burn: USD 0.00 now → USD 0.00 after this plan (−5.28: 2× H100-SXM5-80GB restored (deleted), 3× H100-SXM5-80GB trainer, 1× H100-SXM5-80GB old (deleted) and 1 more)",
+    );
+    expect(planCostSummary({ unavailable: "a targeted run" })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer; deletions not counted: a targeted run)");
+    expect(planCostSummary({ resources: [kept] })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer)");
+  });
+
+  it("prints nothing for a plan that changes no cost", async () => {
+    await recordPlanCost({ type: "Instance", label: "trainer", before: trainer.after, after: trainer.after }, handle.client);
+    expect(planCostSummary()).toBeUndefined();
   });
 
   it("never fails a plan because a lookup failed", async () => {
