@@ -72,8 +72,10 @@ interface Catalogue {
   snapshot?: { price: number; fixedSizeGb: number };
 }
 
-/** The resource types a plan's burn counts (snapshots count in the current burn only). */
+/** The resource types a plan's burn counts when created or changed. */
 const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
+/** And when deleted: a snapshot's size is known only once it exists (its outputs in state). */
+const PRICED_WHEN_DELETED: readonly string[] = [...PRICED_TYPES, "Snapshot"];
 /** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
 const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
 const ledger = new Map<string, Costed>();
@@ -172,7 +174,7 @@ function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   const out: Costed[] = [];
   for (const r of resources) {
     const type = STATE_TYPE.exec(r.type)?.[1];
-    if (type === undefined || !PRICED_TYPES.includes(type) || checked.has(stateKey(type, r.inputs))) continue;
+    if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || checked.has(stateKey(type, r.inputs))) continue;
     // What a restore inherited is only in the outputs; what the program said wins.
     const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
     const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);
@@ -217,10 +219,14 @@ function costProperty(entry: PlanEntry): string {
 /** `deleted`: what `entry.before` costs goes away (`entry.after` is not read). */
 function costOf(entry: PlanEntry, prices: Catalogue, deleted = false): Costed | undefined {
   if (deleted) {
-    const b = entry.before === undefined ? undefined : entry.type === "Instance" ? instanceHourly(entry.before, prices) : volumeHourly(entry.before, prices);
-    if (b === undefined) return undefined;
-    const what = entry.type === "Instance" ? `${String(entry.before!.gpuCount)}× ${String(entry.before!.gpuModel)}` : `${String(entry.before!.sizeGb)} GB ${String(entry.before!.type)}`;
-    return { type: entry.type, label: entry.label, before: b, after: 0, description: `${what} ${entry.label} (deleted)` };
+    const before = entry.before ?? {};
+    const priced = ({
+      Instance: () => ({ cost: instanceHourly(before, prices), what: `${String(before.gpuCount)}× ${String(before.gpuModel)}` }),
+      Volume: () => ({ cost: volumeHourly(before, prices), what: `${String(before.sizeGb)} GB ${String(before.type)}` }),
+      Snapshot: () => ({ cost: snapshotHourly(before, prices), what: `${String(before.sizeGb)} GB snapshot` }),
+    } as Record<string, (() => { cost: number | undefined; what: string }) | undefined>)[entry.type]?.();
+    if (priced?.cost === undefined) return undefined;
+    return { type: entry.type, label: entry.label, before: priced.cost, after: 0, description: `${priced.what} ${entry.label} (deleted)` };
   }
   if (entry.type === "Instance") {
     // A snapshot restore omits what it inherits: use the old values when the new ones are absent.
@@ -263,6 +269,10 @@ function volumeHourly(props: Record<string, unknown>, prices: Catalogue): number
   if (!known(region) || !known(type) || typeof sizeGb !== "number") return undefined;
   const price = Object.values(prices.volumePrices).find((byType) => byType[String(type)] !== undefined)?.[String(type)];
   return price === undefined ? undefined : (price * sizeGb) / VOLUME_PRICE_UNIT_GB;
+}
+
+function snapshotHourly(props: Record<string, unknown>, prices: Catalogue): number | undefined {
+  return prices.snapshot === undefined || typeof props.sizeGb !== "number" ? undefined : (prices.snapshot.price * props.sizeGb) / prices.snapshot.fixedSizeGb;
 }
 
 /** One GPU of `gpuModel` per hour in the account's currency, from the prices read once per process. */
@@ -315,7 +325,7 @@ function loadCurrentBurn(client: BarrackClient, prices: Catalogue): Promise<numb
     const total =
       vms.reduce((sum: number, vm: Instance) => sum + instanceBurn(vm, prices), 0) +
       volumes.reduce((sum: number, v: Volume) => sum + (v.status.toLowerCase() === "deleting" ? 0 : (v.per_minute_rate ?? 0) * 60), 0) +
-      snapshots.reduce((sum: number, s: Snapshot) => sum + (prices.snapshot ? (prices.snapshot.price * s.size_gb) / prices.snapshot.fixedSizeGb : 0), 0);
+      snapshots.reduce((sum: number, s: Snapshot) => sum + (snapshotHourly({ sizeGb: s.size_gb }, prices) ?? 0), 0);
     settled.current = total;
     return total;
   })();

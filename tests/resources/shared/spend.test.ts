@@ -128,13 +128,15 @@ describe("plan ledger", () => {
       inState("Instance", "restored", { region: "FINLAND-1", powerState: "running" }, { gpuModel: H100, gpuCount: 2 }),
       inState("Volume", "scratch", { region: "FINLAND-1", type: "NVMe", sizeGb: 1000 }),
       inState("SshKey", "key", {}),
+      // A snapshot's size is only in its outputs: USD 0.10 per 100 GB per hour.
+      inState("Snapshot", "nightly", {}, { region: "FINLAND-1", sizeGb: 200 }),
       { ...inState("Volume", "other", { region: "FINLAND-1", type: "NVMe", sizeGb: 1000 }), type: "pulumi-nodejs:dynamic/someone-else:Volume" },
     ];
     // trainer is checked (old inputs = its state inputs) and grows to 3 GPUs.
     await recordPlanCost({ type: "Instance", label: "trainer", before: kept.inputs, after: { ...trainer.after, gpuCount: 3 } }, handle.client);
     expect(planCostSummary({ resources: state })).toBe(
-      // +2.49 (trainer) − 4.98 (restored) − 2.49 (old) − 0.30 (scratch); the largest changes named first.
-      "hourly burn: USD 0.00 now → USD 0.00 after this plan (−5.28: 2× H100-SXM5-80GB restored (deleted), 3× H100-SXM5-80GB trainer, 1× H100-SXM5-80GB old (deleted) and 1 more)",
+      // +2.49 (trainer) − 4.98 (restored) − 2.49 (old) − 0.30 (scratch) − 0.20 (nightly); the largest named first.
+      "hourly burn: USD 0.00 now → USD 0.00 after this plan (−5.48: 2× H100-SXM5-80GB restored (deleted), 3× H100-SXM5-80GB trainer, 1× H100-SXM5-80GB old (deleted) and 2 more)",
     );
     expect(planCostSummary({ unavailable: "a targeted run" })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer; deletions not counted: a targeted run)");
     expect(planCostSummary({ resources: [kept] })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer)");
