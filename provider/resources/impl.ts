@@ -3,6 +3,7 @@
  * `pulumi-barrack/provider-impl` inside the Pulumi provider process.
  */
 import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../config";
+import { removeLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
 
@@ -29,9 +30,10 @@ export interface StackConfig {
 
 /**
  * Called from a shim's `configure()`: records the stack's `barrack:*` settings and returns the methods
- * the shim takes on (check, diff, create, read, update, delete).
+ * the shim takes on (check, diff, create, read, update, delete). Deletes first remove what an
+ * interrupted run left (interrupted.ts).
  */
-export function attach(type: ResourceTypeName, config: StackConfig): ProviderImpl {
+export function attach(type: ResourceTypeName, config: StackConfig): Omit<ProviderImpl, "removeLeftover"> {
   configure(settingsFromConfig(config));
   const impl = provider(type);
   return {
@@ -40,7 +42,10 @@ export function attach(type: ResourceTypeName, config: StackConfig): ProviderImp
     create: (inputs) => impl.create(inputs),
     read: (id, props) => impl.read(id, props),
     update: (id, olds, news) => impl.update(id, olds, news),
-    delete: (id, props) => impl.delete(id, props),
+    delete: async (id, props) => {
+      await removeLeftovers(provider);
+      return impl.delete(id, props);
+    },
   };
 }
 

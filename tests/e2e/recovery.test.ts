@@ -1,7 +1,8 @@
 /**
  * End-to-end: `kill -9` of `pulumi up` at several points of a create, then what a user does next
  * (`pulumi cancel`, then `pulumi up`): the next run converges with no manual step, adopting what the
- * killed run made, with no duplicate and nothing left outside state; `destroy` then leaves nothing.
+ * killed run made, with no duplicate and nothing left outside state; `destroy` then leaves nothing. And
+ * when the user destroys instead of finishing: the object the killed create made (never in state) goes too.
  * Under the real engine against the emulator (time slowed so that creates are in flight when killed).
  */
 import { spawn } from "child_process";
@@ -84,6 +85,26 @@ describe.each([
 
   it("destroy then leaves nothing", async () => {
     await stack.destroy();
+    expect(objects(emu.inventory())).toEqual(NO_OBJECTS);
+  });
+});
+
+describe("kill -9 of pulumi up while the instance is being built, then pulumi destroy instead of up", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await emu.createStack({ programDir: PROGRAM_DIR });
+  });
+
+  it("deletes the instance the killed create made, though it never reached the state, and everything else", async () => {
+    await upKilledWhen(stack, (inv) => inv.instances.some((i) => i.status !== "ACTIVE"));
+    const orphan = emu.inventory().instances[0]!;
+    expect((await stack.resources()).map((r) => r.id)).not.toContain(orphan.vm_id);
+    await stack.cli(["cancel", "--yes"]);
+    const destroy = await stack.destroy();
+    expect(destroy.ok).toBe(true);
+    expect(destroy.diagnostics.map((d) => d.message.trim())).toContainEqual(
+      `barrack Instance ${orphan.vm_name}: deleting ${orphan.vm_id}: an interrupted run created it and never recorded it in the stack's state`,
+    );
     expect(objects(emu.inventory())).toEqual(NO_OBJECTS);
   });
 });

@@ -54,6 +54,13 @@ const HIDDEN_KEYS = [PROVIDER_KEY, AUTONAME_KEY];
 const heldNames = new Map<string, string>();
 /** Create requests per resource at most, when answers keep getting lost (each is looked up first). */
 const MAX_CREATE_ATTEMPTS = 5;
+/** Clock difference allowed between this machine (state times) and the API (creation times). */
+const CLOCK_SLACK_MS = 5 * 60_000;
+/** Whether this process checked any resource: a `pulumi destroy` checks none. */
+let checkedAnything = false;
+export function checkedAny(): boolean {
+  return checkedAnything;
+}
 
 export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(def: ResourceDefinition<S, Api, Outs>): ProviderImpl {
   type Args = z.output<S>;
@@ -280,6 +287,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
 
   return {
     async check(olds, news) {
+      checkedAnything = true;
       const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => !HIDDEN_KEYS.includes(k) && v !== undefined && v !== null));
       const previous = Object.keys(olds).length > 0 ? inputsOnly(olds) : undefined;
       const adoption = await fillFromAdopted(raw, previous);
@@ -432,31 +440,85 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
 
     async delete(id, props) {
       const args = argsFromState(props);
-      const ctx = context(args, "delete", id);
-      try {
-        await def.remove(ctx, id, props as unknown as Outs);
-      } catch (error) {
-        if (error instanceof BarrackNotFoundError) return;
-        throw error;
+      await deleteAndWait(context(args, "delete", id), id, props);
+    },
+
+    async removeLeftover(inputs, writtenAt) {
+      const parsed = def.schema.safeParse(inputsOnly(inputs));
+      if (!parsed.success || def.nameKey === undefined) return; // nothing to find it by
+      const args = parsed.data as Args;
+      const label = String(args[def.nameKey]);
+      const seed = inputs[AUTONAME_KEY];
+      const autonamed = typeof seed === "string" && nameShape !== undefined && looksAutonamed(label, seed, nameShape);
+      const ctx = context(args, "delete", label, autonamed);
+      // Quietly: what findExisting says is meant for adoption (e.g. a key adopted without its private key).
+      const found = await def.findExisting({ ...ctx, log: () => undefined }, args);
+      if (found === undefined) return; // the killed run's request never made it
+      const id = def.idOf(found);
+      const refusal = autonamed ? undefined : leftoverRefusal(args, found, writtenAt);
+      if (refusal !== undefined) {
+        ctx.log(
+          `not deleting ${id}: an interrupted run left a create of "${label}" unfinished, but ${refusal}. ` +
+            `If it is that run's, delete it yourself (\`npx barrack sweep --prefix ${label}\`)`,
+        );
+        return;
       }
-      await poll({
-        what: `${id} to be deleted`,
-        get: async () => {
-          try {
-            return await def.get(ctx.client, id);
-          } catch (error) {
-            if (error instanceof BarrackNotFoundError) return undefined;
-            throw error;
-          }
-        },
-        settled: (api) => api === undefined,
-        describe: (api) => (api === undefined ? "deleted" : def.describe(api)),
+      ctx.log(`deleting ${id}: an interrupted run created it and never recorded it in the stack's state`);
+      // Still being made (the run was killed mid-create): most objects cannot be deleted until it settles.
+      const settled = def.readiness(found) !== "pending" ? found : await poll({
+        what: `${id} to finish its create before deleting it`,
+        get: () => def.get(ctx.client, id),
+        settled: (a) => def.readiness(a) !== "pending",
+        describe: (a) => def.describe(a),
         deadline: ctx.deadline,
         log: ctx.log,
-        kind: `${def.type} delete`,
+        kind: `${def.type} create`,
       });
+      await deleteAndWait(ctx, id, plainOutputs(args, settled));
     },
   };
+
+  /**
+   * Why an object holding an explicit name may not be a killed create's (undefined when it is): it must
+   * match the create's replace-only inputs and have been made between the state's last write (when the
+   * create began) and that create's deadline.
+   */
+  function leftoverRefusal(args: Args, api: Api, writtenAt: number | undefined): string | undefined {
+    if (writtenAt === undefined) return "the state does not say when that run began";
+    const createdAt = plainOutputs(args, api).createdAt;
+    const created = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
+    if (!Number.isFinite(created)) return "its creation time is unknown";
+    const facts = { type: def.type, id: def.idOf(api), name: String(def.nameKey ? args[def.nameKey] : ""), autonamed: false, mismatches: mismatchesWith(args, api, true), createdAt: String(createdAt), notBefore: writtenAt - CLOCK_SLACK_MS };
+    const refusal = refuseAdoption(facts);
+    if (refusal !== undefined) return refusal;
+    if (created > writtenAt + timeoutMs(args, "create") + CLOCK_SLACK_MS) return `it was created at ${String(createdAt)}, after that run's create could have made it`;
+    return undefined;
+  }
+
+  async function deleteAndWait(ctx: OperationContext, id: string, props: Record<string, unknown>): Promise<void> {
+    try {
+      await def.remove(ctx, id, props as unknown as Outs);
+    } catch (error) {
+      if (error instanceof BarrackNotFoundError) return;
+      throw error;
+    }
+    await poll({
+      what: `${id} to be deleted`,
+      get: async () => {
+        try {
+          return await def.get(ctx.client, id);
+        } catch (error) {
+          if (error instanceof BarrackNotFoundError) return undefined;
+          throw error;
+        }
+      },
+      settled: (api) => api === undefined,
+      describe: (api) => (api === undefined ? "deleted" : def.describe(api)),
+      deadline: ctx.deadline,
+      log: ctx.log,
+      kind: `${def.type} delete`,
+    });
+  }
 }
 
 /** A lost create may commit a moment later: look a few times before concluding nothing was made. */

@@ -142,6 +142,11 @@ export interface ProviderImpl {
   read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown> }>;
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
+  /**
+   * Deletes the object a killed run's pending create (`inputs`, from the state written at `writtenAt`)
+   * made, if it exists and is that create's; never part of the engine's protocol (interrupted.ts).
+   */
+  removeLeftover(inputs: Record<string, unknown>, writtenAt: number | undefined): Promise<void>;
 }
 
 /** The engine records a resource that exists but failed to initialise when create/update throws this shape. */

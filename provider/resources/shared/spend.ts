@@ -25,7 +25,7 @@
  */
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
-import { readStackState, type StackState, type StateResource } from "./stackState";
+import { barrackType, forgetStackState, readStackState, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
@@ -76,8 +76,6 @@ interface Catalogue {
 const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
 /** And when deleted: a snapshot's size is known only once it exists (its outputs in state). */
 const PRICED_WHEN_DELETED: readonly string[] = [...PRICED_TYPES, "Snapshot"];
-/** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
-const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
 const ledger = new Map<string, Costed>();
 /** The state's resources this process checked (`stateKey`): what is in state and not here is deleted. */
 const checked = new Set<string>();
@@ -94,6 +92,7 @@ export function resetPlanLedger(): void {
   catalogue = undefined;
   currentBurn = undefined;
   stackState = undefined;
+  forgetStackState();
   settled = {};
   disarmPlanCostLine();
 }
@@ -173,7 +172,7 @@ export function planCostSummary(state: StackState = { resources: [] }): string |
 function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   const out: Costed[] = [];
   for (const r of resources) {
-    const type = STATE_TYPE.exec(r.type)?.[1];
+    const type = barrackType(r.type);
     if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || checked.has(stateKey(type, r.inputs))) continue;
     // What a restore inherited is only in the outputs; what the program said wins.
     const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };

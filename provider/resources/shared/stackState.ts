@@ -1,8 +1,9 @@
 /**
- * What the stack's state holds, read by the provider process at preview: the one place a plan's deletions
- * can be learnt from. The engine never tells a dynamic provider what it will delete (a removed resource
- * reaches no provider call at preview), so the burn line (spend.ts) asks the CLI that runs this process:
- * `pulumi stack export`, read-only, for the stack that CLI was invoked on.
+ * What the stack's state holds, read once per provider process: the one place a plan's deletions, and the
+ * creates an interrupted run left pending, can be learnt from. The engine never tells a dynamic provider
+ * what it will delete (a removed resource reaches no provider call at preview), nor what a killed run was
+ * creating, so the burn line (spend.ts) and `pulumi destroy` (resources/interrupted.ts) ask the CLI that
+ * runs this process: `pulumi stack export`, read-only, for the stack that CLI was invoked on.
  *
  * The CLI is found among this process's ancestors (the engine starts the provider through a shell); its
  * arguments say which stack (`--stack`), which directory (`--cwd`) and whether the run is targeted
@@ -14,6 +15,14 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
+/** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
+const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
+
+/** "Instance" for `pulumi-nodejs:dynamic/barrack:Instance`; undefined for anything not ours. */
+export function barrackType(stateType: string): string | undefined {
+  return STATE_TYPE.exec(stateType)?.[1];
+}
+
 /** One resource of the exported state (the fields the burn line reads). */
 export interface StateResource {
   urn: string;
@@ -22,7 +31,22 @@ export interface StateResource {
   outputs: Record<string, unknown>;
 }
 
-export type StackState = { resources: StateResource[] } | { unavailable: string };
+/** A create that a killed run had started and never recorded (its inputs, the name included). */
+export interface PendingCreate {
+  urn: string;
+  type: string;
+  inputs: Record<string, unknown>;
+}
+
+export type StackState =
+  | {
+      resources: StateResource[];
+      /** Creates an interrupted run left pending (`pending_operations` of kind "creating"). */
+      pendingCreates?: PendingCreate[];
+      /** When the state was last written (epoch ms): about when the pending operations began. */
+      writtenAt?: number;
+    }
+  | { unavailable: string };
 
 /** Ancestors searched for the CLI (node ← shell ← pulumi; automation API and CI wrappers sit above). */
 const MAX_HOPS = 8;
@@ -37,8 +61,20 @@ interface Cli {
   cwd: string;
 }
 
-/** Reads the state of the stack the running CLI deploys. */
+let cached: Promise<StackState> | undefined;
+
+/** Reads the state of the stack the running CLI deploys, once per process. */
 export function readStackState(): Promise<StackState> {
+  cached ??= exportState();
+  return cached;
+}
+
+/** Forgets the state read (tests). */
+export function forgetStackState(): void {
+  cached = undefined;
+}
+
+function exportState(): Promise<StackState> {
   const cli = findCli();
   if (typeof cli === "string") return Promise.resolve({ unavailable: cli });
   const invocation = exportInvocation(cli.args);
@@ -60,7 +96,7 @@ export function readStackState(): Promise<StackState> {
       clearTimeout(timer);
       if (code !== 0) return resolve({ unavailable: "`pulumi stack export` failed" });
       try {
-        resolve({ resources: resourcesOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))) });
+        resolve(stateOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
       } catch {
         resolve({ unavailable: "`pulumi stack export` printed no state" });
       }
@@ -85,17 +121,35 @@ export function exportInvocation(args: string[]): string[] | string {
   return out;
 }
 
-/** The resources of `pulumi stack export` output, without those already marked for deletion. */
-function resourcesOf(exported: unknown): StateResource[] {
-  const resources = (exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? [];
-  return resources
-    .filter((r): r is Record<string, unknown> => typeof r === "object" && r !== null && !(r as { delete?: boolean }).delete)
-    .map((r) => ({
-      urn: String(r.urn),
-      type: String(r.type),
-      inputs: (r.inputs ?? {}) as Record<string, unknown>,
-      outputs: (r.outputs ?? {}) as Record<string, unknown>,
-    }));
+interface Exported {
+  deployment?: {
+    manifest?: { time?: string };
+    resources?: unknown[];
+    pending_operations?: { type?: string; resource?: unknown }[];
+  };
+}
+
+/** The resources of `pulumi stack export` output (without those marked for deletion) and its pending creates. */
+export function stateOf(exported: unknown): StackState {
+  const deployment = (exported as Exported).deployment ?? {};
+  const resource = (r: Record<string, unknown>) => ({
+    urn: String(r.urn),
+    type: String(r.type),
+    inputs: (r.inputs ?? {}) as Record<string, unknown>,
+    outputs: (r.outputs ?? {}) as Record<string, unknown>,
+  });
+  const isObject = (r: unknown): r is Record<string, unknown> => typeof r === "object" && r !== null;
+  const writtenAt = Date.parse(deployment.manifest?.time ?? "");
+  return {
+    resources: (deployment.resources ?? []).filter(isObject).filter((r) => !r.delete).map(resource),
+    pendingCreates: (deployment.pending_operations ?? [])
+      .filter((op) => op.type === "creating" && isObject(op.resource))
+      .map((op) => {
+        const { urn, type, inputs } = resource(op.resource as Record<string, unknown>);
+        return { urn, type, inputs };
+      }),
+    ...(Number.isFinite(writtenAt) ? { writtenAt } : {}),
+  };
 }
 
 function findCli(): Cli | string {
