@@ -3,7 +3,7 @@
  * `pulumi-barrack/provider-impl` inside the Pulumi provider process.
  */
 import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../config";
-import { removeLeftovers } from "./interrupted";
+import { checked, removeLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
 
@@ -30,14 +30,18 @@ export interface StackConfig {
 
 /**
  * Called from a shim's `configure()`: records the stack's `barrack:*` settings and returns the methods
- * the shim takes on (check, diff, create, read, update, delete). Deletes first remove what an
- * interrupted run left (interrupted.ts).
+ * the shim takes on (check, diff, create, read, update, delete). Checks and deletes also tell
+ * interrupted.ts, which deals with what a killed run left.
  */
-export function attach(type: ResourceTypeName, config: StackConfig): Omit<ProviderImpl, "removeLeftover"> {
+export function attach(type: ResourceTypeName, config: StackConfig): Omit<ProviderImpl, "leftover"> {
   configure(settingsFromConfig(config));
   const impl = provider(type);
   return {
-    check: (olds, news) => impl.check(olds, news),
+    check: async (olds, news) => {
+      const result = await impl.check(olds, news);
+      checked(type, result.inputs, provider);
+      return result;
+    },
     diff: (id, olds, news) => impl.diff(id, olds, news),
     create: (inputs) => impl.create(inputs),
     read: (id, props) => impl.read(id, props),

@@ -1,43 +1,97 @@
 /**
- * What a killed `pulumi up` left behind, removed by the `pulumi destroy` that follows.
+ * What a killed `pulumi up` left behind: objects its creates made that never reached the stack's state.
  *
  * A run killed while creating leaves the object in the account and only a pending "creating" operation
- * in the stack's state, with the inputs (the name included). The next `pulumi up` finishes the create by
- * adopting the object (crud.ts); a `pulumi destroy` never calls a provider for it, and the object would
- * go on billing. So before the first delete of a process that checked nothing (a destroy; an `up` whose
- * program dropped every Barrack resource), the stack's state is read once (stackState.ts) and each
- * pending create's object, if it exists and is that create's, is deleted, dependents first. The engine's
- * deletes wait for that (a key an orphaned instance uses cannot be deleted before it). A failure here is
- * logged and never fails the destroy: the engine's own deletes then say what is in the way.
+ * in the state, with the inputs (the name included). The engine calls no provider about it, and the
+ * deployment after it forgets it. So this module reads the state (stackState.ts, once per process) and:
+ * - when the program still declares the resource, does nothing: its create adopts the object (crud.ts);
+ * - in a process that checked nothing (a `pulumi destroy`; an `up` whose program dropped every Barrack
+ *   resource), deletes each such object that is that create's, dependents first, before the engine's
+ *   first delete (which waits for it: a key an orphaned instance uses cannot be deleted before it);
+ * - otherwise (an `up` whose program dropped that one resource), says at close which object goes on
+ *   billing and how to delete it: deleting from a preview, or within the engine's 5 s close, is not ours.
+ * A failure here is logged and never fails the run.
  */
+import { atClose } from "./shared/closing";
 import type { ProviderImpl } from "./shared/definition";
-import { checkedAny } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
-import { barrackType, readStackState } from "./shared/stackState";
+import { barrackType, readStackState, type PendingCreate } from "./shared/stackState";
 
 /** Dependents first: an instance holds keys, scripts and volumes; an image holds its snapshot. */
 const DELETE_ORDER: readonly ResourceTypeName[] = ["Firewall", "Instance", "Image", "Snapshot", "Volume", "SshKey", "StartupScript"];
 
-let done: Promise<void> | undefined;
+type ProviderOf = (type: ResourceTypeName) => ProviderImpl;
 
-/** Runs (once per process) before the engine's deletes; `providerOf` gives a type's implementation. */
-export function removeLeftovers(providerOf: (type: ResourceTypeName) => ProviderImpl): Promise<void> {
-  if (checkedAny()) return Promise.resolve(); // an `up` with a program: its creates adopt what was left
-  done ??= (async () => {
-    const state = await readStackState();
-    if (!("resources" in state)) return;
-    const pending = (state.pendingCreates ?? [])
-      .map((p) => ({ ...p, kind: barrackType(p.type) as ResourceTypeName | undefined }))
-      .filter((p): p is typeof p & { kind: ResourceTypeName } => p.kind !== undefined && DELETE_ORDER.includes(p.kind))
-      .sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
-    for (const p of pending) {
+/** The objects this process's checks named (type, region, name): a pending create among them is adopted. */
+const named = new Set<string>();
+let checkedAny = false;
+let removal: Promise<void> | undefined;
+
+const key = (type: string, inputs: Record<string, unknown>) => `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
+
+/** After each check: remembers the name it chose, and arranges the close-time note on the first one. */
+export function checked(type: ResourceTypeName, inputs: Record<string, unknown> | undefined, providerOf: ProviderOf): void {
+  if (!checkedAny) {
+    checkedAny = true;
+    atClose(() => abandonedNote(providerOf));
+  }
+  if (inputs !== undefined) named.add(key(type, inputs));
+}
+
+/** Runs (once per process) before the engine's deletes of a process that checked nothing. */
+export function removeLeftovers(providerOf: ProviderOf): Promise<void> {
+  if (checkedAny) return Promise.resolve();
+  removal ??= (async () => {
+    for (const { kind, pending, writtenAt } of await pendingCreates()) {
+      const name = pending.urn.slice(pending.urn.lastIndexOf("::") + 2);
       try {
-        await providerOf(p.kind).removeLeftover(p.inputs, state.writtenAt);
+        const leftover = await providerOf(kind).leftover(pending.inputs, writtenAt);
+        if (leftover === undefined) continue;
+        if (leftover.refusal !== undefined) {
+          console.log(
+            `barrack ${kind} ${leftover.name}: not deleting ${leftover.id}: an interrupted run left a create of "${leftover.name}" unfinished, ` +
+              `but ${leftover.refusal}. If it is that run's, delete it yourself (\`npx barrack sweep --prefix ${leftover.name}\`)`,
+          );
+          continue;
+        }
+        console.log(`barrack ${kind} ${leftover.name}: deleting ${leftover.id}: an interrupted run created it and never recorded it in the stack's state`);
+        await leftover.remove();
       } catch (error) {
-        const name = p.urn.slice(p.urn.lastIndexOf("::") + 2);
-        console.log(`barrack ${p.kind} ${name}: could not remove what an interrupted run left (${error instanceof Error ? error.message : String(error)})`);
+        console.log(`barrack ${kind} ${name}: could not remove what an interrupted run left (${error instanceof Error ? error.message : String(error)})`);
       }
     }
   })();
-  return done;
+  return removal;
+}
+
+/** At close of a run with a program: the pending creates it no longer declares whose objects exist. */
+async function abandonedNote(providerOf: ProviderOf): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { kind, pending, writtenAt } of await pendingCreates()) {
+    if (named.has(key(kind, pending.inputs))) continue; // declared: its create adopts the object
+    const leftover = await providerOf(kind).leftover(pending.inputs, writtenAt).catch(() => undefined);
+    if (leftover === undefined || leftover.refusal !== undefined) continue;
+    lines.push(
+      `warning: barrack ${kind} ${leftover.id} (${leftover.name}) was made by an interrupted run's create, which this program no longer ` +
+        `declares; it is in no stack's state and goes on billing. Delete it: npx barrack sweep --prefix ${leftover.name} --yes`,
+    );
+  }
+  return lines;
+}
+
+interface Unfinished {
+  kind: ResourceTypeName;
+  pending: PendingCreate;
+  writtenAt: number | undefined;
+}
+
+async function pendingCreates(): Promise<Unfinished[]> {
+  const state = await readStackState();
+  if (!("resources" in state)) return [];
+  const out: Unfinished[] = [];
+  for (const pending of state.pendingCreates ?? []) {
+    const kind = barrackType(pending.type) as ResourceTypeName | undefined;
+    if (kind !== undefined && DELETE_ORDER.includes(kind)) out.push({ kind, pending, writtenAt: state.writtenAt });
+  }
+  return out.sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
 }

@@ -56,11 +56,6 @@ const heldNames = new Map<string, string>();
 const MAX_CREATE_ATTEMPTS = 5;
 /** Clock difference allowed between this machine (state times) and the API (creation times). */
 const CLOCK_SLACK_MS = 5 * 60_000;
-/** Whether this process checked any resource: a `pulumi destroy` checks none. */
-let checkedAnything = false;
-export function checkedAny(): boolean {
-  return checkedAnything;
-}
 
 export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(def: ResourceDefinition<S, Api, Outs>): ProviderImpl {
   type Args = z.output<S>;
@@ -287,7 +282,6 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
 
   return {
     async check(olds, news) {
-      checkedAnything = true;
       const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => !HIDDEN_KEYS.includes(k) && v !== undefined && v !== null));
       const previous = Object.keys(olds).length > 0 ? inputsOnly(olds) : undefined;
       const adoption = await fillFromAdopted(raw, previous);
@@ -443,38 +437,36 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       await deleteAndWait(context(args, "delete", id), id, props);
     },
 
-    async removeLeftover(inputs, writtenAt) {
+    async leftover(inputs, writtenAt) {
       const parsed = def.schema.safeParse(inputsOnly(inputs));
-      if (!parsed.success || def.nameKey === undefined) return; // nothing to find it by
+      if (!parsed.success || def.nameKey === undefined) return undefined; // nothing to find it by
       const args = parsed.data as Args;
-      const label = String(args[def.nameKey]);
+      const name = String(args[def.nameKey]);
       const seed = inputs[AUTONAME_KEY];
-      const autonamed = typeof seed === "string" && nameShape !== undefined && looksAutonamed(label, seed, nameShape);
-      const ctx = context(args, "delete", label, autonamed);
+      const autonamed = typeof seed === "string" && nameShape !== undefined && looksAutonamed(name, seed, nameShape);
+      const ctx = context(args, "delete", name, autonamed);
       // Quietly: what findExisting says is meant for adoption (e.g. a key adopted without its private key).
       const found = await def.findExisting({ ...ctx, log: () => undefined }, args);
-      if (found === undefined) return; // the killed run's request never made it
+      if (found === undefined) return undefined; // the killed run's request never made it
       const id = def.idOf(found);
-      const refusal = autonamed ? undefined : leftoverRefusal(args, found, writtenAt);
-      if (refusal !== undefined) {
-        ctx.log(
-          `not deleting ${id}: an interrupted run left a create of "${label}" unfinished, but ${refusal}. ` +
-            `If it is that run's, delete it yourself (\`npx barrack sweep --prefix ${label}\`)`,
-        );
-        return;
-      }
-      ctx.log(`deleting ${id}: an interrupted run created it and never recorded it in the stack's state`);
-      // Still being made (the run was killed mid-create): most objects cannot be deleted until it settles.
-      const settled = def.readiness(found) !== "pending" ? found : await poll({
-        what: `${id} to finish its create before deleting it`,
-        get: () => def.get(ctx.client, id),
-        settled: (a) => def.readiness(a) !== "pending",
-        describe: (a) => def.describe(a),
-        deadline: ctx.deadline,
-        log: ctx.log,
-        kind: `${def.type} create`,
-      });
-      await deleteAndWait(ctx, id, plainOutputs(args, settled));
+      return {
+        id,
+        name,
+        refusal: autonamed ? undefined : leftoverRefusal(args, found, writtenAt),
+        async remove() {
+          // Still being made (the run was killed mid-create): most objects cannot be deleted until it settles.
+          const settled = def.readiness(found) !== "pending" ? found : await poll({
+            what: `${id} to finish its create before deleting it`,
+            get: () => def.get(ctx.client, id),
+            settled: (a) => def.readiness(a) !== "pending",
+            describe: (a) => def.describe(a),
+            deadline: ctx.deadline,
+            log: ctx.log,
+            kind: `${def.type} create`,
+          });
+          await deleteAndWait(ctx, id, plainOutputs(args, settled));
+        },
+      };
     },
   };
 

@@ -143,10 +143,21 @@ export interface ProviderImpl {
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
   /**
-   * Deletes the object a killed run's pending create (`inputs`, from the state written at `writtenAt`)
-   * made, if it exists and is that create's; never part of the engine's protocol (interrupted.ts).
+   * The object a killed run's pending create (`inputs`, from the state written at `writtenAt`) made, if
+   * one holds its name (read-only); not part of the engine's protocol (resources/interrupted.ts).
    */
-  removeLeftover(inputs: Record<string, unknown>, writtenAt: number | undefined): Promise<void>;
+  leftover(inputs: Record<string, unknown>, writtenAt: number | undefined): Promise<Leftover | undefined>;
+}
+
+/** An object holding the name a killed run's pending create used. */
+export interface Leftover {
+  id: string;
+  /** Its Barrack name. */
+  name: string;
+  /** Why it may not be that create's work (it is then left alone); undefined when it is. */
+  refusal?: string;
+  /** Deletes it, once its create has settled, and waits until it is gone (logging as it goes). */
+  remove(): Promise<void>;
 }
 
 /** The engine records a resource that exists but failed to initialise when create/update throws this shape. */

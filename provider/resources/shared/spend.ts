@@ -8,7 +8,7 @@
  * it, returns a check failure for the resource that pushes it over (and for each later one that adds cost),
  * naming the limit, the current and planned burn and the resources that add the most. `planCostSummary`
  * gives the one-line summary, printed once per deployment when the engine closes the provider process
- * (`armPlanCostLine`), by which time every resource of the plan has been checked:
+ * (closing.ts), by which time every resource of the plan has been checked:
  *
  *   hourly burn: USD 0.15 now → USD 5.28 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)
  *
@@ -25,6 +25,7 @@
  */
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
+import { atClose, CLOSE_WAIT_MS, resetClosingNotes } from "./closing";
 import { barrackType, forgetStackState, readStackState, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
@@ -94,7 +95,7 @@ export function resetPlanLedger(): void {
   stackState = undefined;
   forgetStackState();
   settled = {};
-  disarmPlanCostLine();
+  resetClosingNotes();
 }
 
 /** A resource of the state, as a check sees it (its old inputs) and as the state export lists it. */
@@ -111,9 +112,11 @@ export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, op
   let prices: Catalogue;
   let current: number;
   // The plan's line is printed when the process closes; what it deletes is read from state meanwhile.
-  armPlanCostLine();
+  atClose(burnLine);
   stackState ??= readStackState();
+  // By its old name and its new one: in an update, a resource created before the export was taken is in it.
   if (entry.before !== undefined) checked.add(stateKey(entry.type, entry.before));
+  checked.add(stateKey(entry.type, entry.after));
   // Only instances and volumes are priced in a plan: other types need no price lookup at all.
   if (!PRICED_TYPES.includes(entry.type)) return { failures: [] };
   try {
@@ -342,46 +345,15 @@ function instanceBurn(vm: Instance, prices: Catalogue): number {
   return 0;
 }
 
-/** How long the closing line may wait for the state export (the engine kills the process after 5 s). */
-const CLOSE_WAIT_MS = 3_000;
-const CLOSE_SIGNALS: NodeJS.Signals[] = process.platform === "win32" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
-let onClose: ((signal: NodeJS.Signals) => void) | undefined;
-
-/**
- * Prints the plan's burn line once, when the engine closes this process. The engine checks resources one
- * at a time and makes no call that marks the end of a plan, but it closes each provider with an interrupt
- * and waits for it to exit, reading what it prints: by then every resource of the plan was checked.
- * A user's Ctrl+C arrives the same way, and also gets the line. The signal is then raised again, so the
- * process ends as it would have.
- */
-export function armPlanCostLine(print: (line: string, done: () => void) => void = (line, done) => process.stdout.write(`${line}\n`, done)): void {
-  if (onClose !== undefined) return;
-  const handler = (signal: NodeJS.Signals) => {
-    disarmPlanCostLine();
-    const end = () => (process.platform === "win32" ? process.exit(130) : process.kill(process.pid, signal));
-    void closingLine().then(
-      (line) => (line === undefined ? end() : print(line, end)),
-      end,
-    );
-  };
-  onClose = handler;
-  for (const signal of CLOSE_SIGNALS) process.on(signal, handler);
-}
-
-function disarmPlanCostLine(): void {
-  if (onClose === undefined) return;
-  for (const signal of CLOSE_SIGNALS) process.removeListener(signal, onClose);
-  onClose = undefined;
-}
-
-/** The line as it stands, with the state export awaited (within CLOSE_WAIT_MS). */
-export async function closingLine(): Promise<string | undefined> {
+/** The line at close, with the state export awaited (within the time a closing note has). */
+export async function burnLine(): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<StackState>((resolve) => {
-    timer = setTimeout(() => resolve({ unavailable: "the state took too long to read" }), CLOSE_WAIT_MS);
+    timer = setTimeout(() => resolve({ unavailable: "the state took too long to read" }), CLOSE_WAIT_MS - 500);
   });
   try {
-    return planCostSummary(await Promise.race([stackState ?? Promise.resolve<StackState>({ resources: [] }), late]));
+    const line = planCostSummary(await Promise.race([stackState ?? Promise.resolve<StackState>({ resources: [] }), late]));
+    return line === undefined ? [] : [line];
   } finally {
     clearTimeout(timer);
   }

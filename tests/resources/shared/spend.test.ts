@@ -140,6 +140,11 @@ describe("plan ledger", () => {
     );
     expect(planCostSummary({ unavailable: "a targeted run" })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer; deletions not counted: a targeted run)");
     expect(planCostSummary({ resources: [kept] })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer)");
+    // In an update, what this run created may be in the state already: a create is no deletion.
+    await recordPlanCost({ type: "Volume", label: "fresh", after: { ...data.after, name: "fresh-1a2b3c4" } }, handle.client);
+    expect(planCostSummary({ resources: [kept, inState("Volume", "fresh", data.after)] })).toBe(
+      "hourly burn: USD 0.00 now → USD 2.64 after this plan (+2.64: 3× H100-SXM5-80GB trainer, 500 GB NVMe fresh)",
+    );
   });
 
   it("prints nothing for a plan that changes no cost", async () => {
