@@ -261,7 +261,8 @@ interface Target {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const binDir = pulumiBinDir();
-  const emulator: RunningEmulator = await startEmulator({ port: 0, timeScale: WALL_TIME_SCALE });
+  // At this time scale an hour of billing passes in 0.36 s: a balance that lasts any number of rounds.
+  const emulator: RunningEmulator = await startEmulator({ port: 0, timeScale: WALL_TIME_SCALE, balance: 1e9 });
   const countingEmulator: RunningEmulator = await startEmulator({ port: 0, timeScale: COUNT_TIME_SCALE });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-barrack-bench-engine-"));
   const started = Date.now();
@@ -346,7 +347,7 @@ async function main(): Promise<void> {
 
       console.log(
         `round ${round + 1} (barrack/no-op): ${line.join(", ")}; provider RSS ${rss.barrack[round].toFixed(0)}/${rss.noop[round].toFixed(0)} MiB; ` +
-          `at time scale ${COUNT_TIME_SCALE}: up ${(up.ms / 1000).toFixed(1)} s, ${perCreate[round].toFixed(2)} req/create, ` +
+          `at time scale ${COUNT_TIME_SCALE}: up ${(up.ms / 1000).toFixed(1)} s, ${perCreate[round].toFixed(2)} req/create, provider RSS ${(up.providerPeakKiB / 1024).toFixed(0)} MiB, ` +
           `destroy ${(destroy.ms / 1000).toFixed(1)} s, ${perDelete[round].toFixed(2)} req/delete`,
       );
     }
