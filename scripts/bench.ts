@@ -89,8 +89,7 @@ async function main(): Promise<void> {
     // Client round trip.
     const client = new BarrackClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
     const gets = await timeEach(500, () => client.call("listRegions"));
-    // Bottleneck (the process-wide limiter) yields to the event loop a few times per job: ~5 ms on an
-    // idle machine. Small against a real API round trip; visible on loopback.
+    // Loopback, through the process-wide limiter (a plain FIFO queue: no timers unless minTimeMs is set).
     record("client GET p50 (loopback, validated)", percentile(gets, 50), "ms", 15);
     record("client GET p99", percentile(gets, 99), "ms", 50);
     const throughputStart = Date.now();

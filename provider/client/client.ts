@@ -5,7 +5,7 @@ import * as https from "node:https";
  * (`provider/contract.ts`); this file adds transport: auth, the shared limiter, retries (axios-retry with
  * the policy in `retry.ts`), response validation and error mapping.
  */
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from "axios";
+import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from "axios";
 import axiosRetry from "axios-retry";
 import {
   DEFAULT_BASE_URL,
@@ -174,6 +174,11 @@ function describeFailure(f: Failure | undefined): string {
   return f.kind === "status" ? String(f.status) : f.code;
 }
 
+/** The error axios makes for a status it rejects (as its `settle` does), for a 404 it let through. */
+function statusError(response: AxiosResponse<unknown>): AxiosError {
+  return new AxiosError(`Request failed with status code ${response.status}`, AxiosError.ERR_BAD_REQUEST, response.config, response.request, response);
+}
+
 function parseAuthScheme(raw: string, source: string): AuthScheme {
   const v = raw.trim().toLowerCase();
   if (v === "bearer" || v === "x-api-key") return v;
@@ -226,7 +231,10 @@ export class BarrackClient {
       httpsAgent: KEEP_ALIVE.https,
       // Never follow redirects: the auth header could be forwarded to another host.
       maxRedirects: 0,
-      validateStatus: (s) => s >= 200 && s < 300,
+      // A 404 resolves, and call() throws it as BarrackNotFoundError: waiting for a deletion ends in one
+      // per object, and each rejected request costs axios two stack traces (source-mapped, in a Pulumi
+      // provider process). Never retried either way.
+      validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
       responseType: "json",
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
       headers: {
@@ -308,6 +316,7 @@ export class BarrackClient {
     } catch (err) {
       throw this.#toError(err, ctx);
     }
+    if (response.status === 404) throw this.#toError(statusError(response), ctx);
     return this.#parse(op, ctx, response) as ResponseOf<N>;
   }
 

@@ -178,6 +178,19 @@ describe("typed errors", () => {
     expect((e as BarrackNotFoundError).requestPath).toBe("volumes/BRK-999999V/");
   });
 
+  it("404: the API's message, one attempt, logged as 404 (it resolves in axios and is thrown by call())", async () => {
+    const lines: string[] = [];
+    const e = (await rejectionOf(client({ logger: (line) => lines.push(line) }).call("getVolume", { params: { volume_id: "BRK-999998V" } }))) as BarrackNotFoundError;
+    expect(e).toBeInstanceOf(BarrackNotFoundError);
+    expect(e.status).toBe(404);
+    expect(e.code).toBe("not_found");
+    expect(e.message).toMatch(/^GET volumes\/\{volume_id\}\/: HTTP 404 not_found: .+ \[request_id [0-9a-f]+\]$/);
+    expect(e.attempts).toBe(1);
+    expect(e.ambiguous).toBe(false);
+    expect(count("GET volumes/{volume_id}/")).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^barrack: GET volumes\/BRK-999998V\/ \(getVolume\) -> 404 attempt=1 .*request_id=/)]);
+  });
+
   it("409 for a duplicate name", async () => {
     const c = client();
     const body = volumeBody();

@@ -1,7 +1,7 @@
 /**
  * Load only what is used, measured in fresh node processes on the BUILT package (run `npm run build`):
  *  - `require("pulumi-barrack")` (dist/provider/index.js), and declaring every resource under Pulumi
- *    mocks, loads no HTTP client (axios, axios-retry, bottleneck), no zod and no contract;
+ *    mocks, loads no HTTP client (axios, axios-retry, its limiter), no zod and no contract;
  *  - the first data-function call loads them (and works);
  *  - the provider side (`pulumi-barrack/provider-impl`) loads only the implementation of the type asked for.
  */
@@ -16,7 +16,7 @@ const REPO = path.resolve(__dirname, "../..");
 const DIST = path.join(REPO, "dist/provider");
 
 /** What must not load until a data function is called. */
-const HEAVY = ["axios", "axios-retry", "bottleneck", "zod", "contract.js", "client/"] as const;
+const HEAVY = ["axios", "axios-retry", "zod", "contract.js", "client/"] as const;
 
 /**
  * Runs `body` (JavaScript) in a fresh node process after installing a Module._load hook; `body` calls

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration } from "../shared/resource";
+import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { FIREWALL_KEYS } from "./keys";
 
@@ -70,6 +70,13 @@ export class Firewall extends pulumi.dynamic.Resource {
   declare readonly ruleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, FIREWALL_KEYS), opts, MODULE, "Firewall");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, FIREWALL_KEYS), opts, MODULE, "Firewall");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

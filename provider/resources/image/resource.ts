@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { MODULE, Timeouts, registration } from "../shared/resource";
+import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { IMAGE_KEYS } from "./keys";
 
@@ -53,6 +53,13 @@ export class Image extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, IMAGE_KEYS), opts, MODULE, "Image");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, IMAGE_KEYS), opts, MODULE, "Image");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

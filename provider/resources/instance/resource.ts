@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BootSource, PowerState, Region } from "../../constants";
-import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration } from "../shared/resource";
+import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { INSTANCE_KEYS } from "./keys";
 
@@ -136,6 +136,13 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, INSTANCE_KEYS), opts, MODULE, "Instance");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, INSTANCE_KEYS), opts, MODULE, "Instance");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

@@ -82,3 +82,28 @@ export function registration(
 ): Record<string, unknown> {
   return resourceProps(opts?.id !== undefined ? {} : programInputs(runtime, name, args ?? {}), keys);
 }
+
+/**
+ * Registering a resource makes @pulumi/pulumi capture `new Error().stack` four times per property (its
+ * `debuggablePromise`s keep it for leaked-promise reports only), and under ts-node every capture is
+ * source-mapped frame by frame: for a Volume (18 properties) that was most of a preview's program time.
+ * The resource constructors therefore register with `Error.stackTraceLimit` at 0 (synchronously, and
+ * restored right after; the SDK sets it itself for the source position it records). With
+ * PULUMI_DEBUG_PROMISE_LEAKS set, when those stacks are read, the limit is left alone.
+ * Returns the limit to restore.
+ */
+export function withoutDebugStacks(): number {
+  const limit = Error.stackTraceLimit;
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+  return limit;
+}
+
+/**
+ * Restores the limit after a registration; an error thrown by it gets its stack (from the `new` in
+ * the program) captured again, since it was made without one.
+ */
+export function restoreStacks(limit: number, error?: unknown, constructor?: Function): void {
+  const captured = Error.stackTraceLimit;
+  Error.stackTraceLimit = limit;
+  if (captured === 0 && limit !== 0 && error instanceof Error) Error.captureStackTrace(error, constructor);
+}

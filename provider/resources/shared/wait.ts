@@ -5,11 +5,14 @@
  * Every wait starts after a create/delete/action answered that the object is not there yet (callers do
  * not wait for an object that is already ready), so the first poll always waits an interval first:
  * - a kind of wait seen before in this process ("Volume create") waits about as long as that kind took;
- * - a kind not seen yet is timed by one "scout": the first such wait polls with a short back-off from
- *   100 ms, and the waits of the same kind that start meanwhile (a `pulumi up` starts many creates at
- *   once) hold their first poll until the scout has learned how long this kind takes, then poll once at
- *   their own start + that time. They fall back to polling on their own every BARRACK_POLL_MAX_MS, so a
- *   slow or stuck scout never holds them up for long;
+ * - a kind not seen yet is timed by one "scout": the first such wait looks once after 10 ms, then backs
+ *   off from 100 ms, and the waits of the same kind that start meanwhile (a `pulumi up` starts many
+ *   creates at once) hold their first poll until the scout has learned how long this kind takes, then
+ *   poll once at their own start + that time. They fall back to polling on their own every
+ *   BARRACK_POLL_MAX_MS, so a slow or stuck scout never holds them up for long. The early look costs one
+ *   request per kind and process where objects take a while, and where they are ready at once (a fast
+ *   platform, the emulator at a small time scale) it spares every wait of the kind a 100 ms sleep,
+ *   which the engine's --parallel slots would otherwise queue behind;
  * - a wait of no kind backs off from 100 ms.
  * One process serves every resource of a deployment, so what the first waits learn times the rest.
  */
@@ -24,6 +27,8 @@ export class WaitTimeout<T> extends Error {
 }
 
 const POLL_MIN_MS = 100;
+/** The scout's first look (see the module comment). */
+const SCOUT_FIRST_MS = 10;
 const PROGRESS_EVERY_MS = 30_000;
 /** Transient failures in a row that a wait rides out (each call has already been retried by the client). */
 const MAX_TRANSIENT_FAILURES = 5;
@@ -90,7 +95,7 @@ export interface PollOptions<T> {
 type Role =
   /** First poll at start + what this kind took before; then a quarter of that, backing off. */
   | "timed"
-  /** Times a kind not seen yet: backs off from POLL_MIN_MS. */
+  /** Times a kind not seen yet: looks after SCOUT_FIRST_MS, then backs off from POLL_MIN_MS. */
   | "scout"
   /** Waits for the scout (polling on its own every BARRACK_POLL_MAX_MS meanwhile). */
   | "follower"
@@ -121,7 +126,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
   } else if (state.scout === undefined) {
     role = "scout";
     state.scout = token;
-    interval = POLL_MIN_MS;
+    interval = SCOUT_FIRST_MS;
   } else {
     role = "follower";
     interval = pollMaxMs();
@@ -143,8 +148,8 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
     } else if (state.scout === undefined) {
       role = "scout";
       state.scout = token;
-      interval = POLL_MIN_MS;
-      nextAt = Math.min(nextAt, Date.now() + POLL_MIN_MS);
+      interval = SCOUT_FIRST_MS;
+      nextAt = Math.min(nextAt, Date.now() + SCOUT_FIRST_MS);
     }
   };
 
@@ -213,6 +218,8 @@ function nextInterval(role: Role, polls: number, previous: number, expected: num
   // Timed, and the first poll came too early: poll again soon (a quarter of what the kind takes).
   if (role === "timed" && polls === 1 && expected !== undefined) return Math.min(max, Math.max(POLL_MIN_MS, Math.round(expected / 4)));
   if (role === "follower") return max;
+  // The scout's early look found it pending: back off from POLL_MIN_MS, as an untimed wait does.
+  if (role === "scout" && polls === 1) return Math.min(POLL_MIN_MS, max);
   return Math.min(Math.max(POLL_MIN_MS, previous * 2), max);
 }
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { MODULE, Timeouts, registration } from "../shared/resource";
+import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { SNAPSHOT_KEYS } from "./keys";
 
@@ -55,6 +55,13 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, SNAPSHOT_KEYS), opts, MODULE, "Snapshot");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, SNAPSHOT_KEYS), opts, MODULE, "Snapshot");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, Timeouts, registration } from "../shared/resource";
+import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { SSH_KEY_KEYS } from "./keys";
 
@@ -63,6 +63,13 @@ export class SshKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SshKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const secrets = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])];
-    super(provider, name, registration(pulumi, name, args, opts, SSH_KEY_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, SSH_KEY_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, Timeouts, registration } from "../shared/resource";
+import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { STARTUP_SCRIPT_KEYS } from "./keys";
 
@@ -49,6 +49,13 @@ export class StartupScript extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: StartupScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, STARTUP_SCRIPT_KEYS), opts, MODULE, "StartupScript");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, STARTUP_SCRIPT_KEYS), opts, MODULE, "StartupScript");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

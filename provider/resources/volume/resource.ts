@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region, VolumeType } from "../../constants";
-import { MODULE, Timeouts, registration } from "../shared/resource";
+import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { VOLUME_KEYS } from "./keys";
 
@@ -70,6 +70,13 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, registration(pulumi, name, args, opts, VOLUME_KEYS), opts, MODULE, "Volume");
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, VOLUME_KEYS), opts, MODULE, "Volume");
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
   }
 }

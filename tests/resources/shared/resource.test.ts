@@ -96,3 +96,28 @@ describe.each(CASES)("$type (program side)", ({ type, keys, make, get }) => {
     expect(Object.keys(call.inputs)).toEqual(["__provider"]);
   });
 });
+
+describe("registration without debug stack captures", () => {
+  it("restores Error.stackTraceLimit after registering", () => {
+    const before = Error.stackTraceLimit;
+    for (const { make, type } of CASES) make(`${type.toLowerCase()}-limit`);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error("after").stack).toMatch(/\n\s+at /);
+  });
+
+  it("an error thrown while registering keeps its message, gets a stack again, and the limit is restored", () => {
+    const before = Error.stackTraceLimit;
+    // A parent that is not a resource: @pulumi/pulumi throws from inside the constructor.
+    const error = (() => {
+      try {
+        new Volume("vol-bad-parent", { region: "FINLAND-1", type: "NVMe", sizeGb: 100 }, { parent: {} as pulumi.Resource });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).stack).toMatch(/\n\s+at /);
+  });
+});

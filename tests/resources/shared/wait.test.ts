@@ -66,7 +66,8 @@ describe("poll timing", () => {
     const objects = Array.from({ length: 20 }, () => object(250));
     await Promise.all(objects.map((o) => waitFor(o, kind)));
     const polls = objects.reduce((n, o) => n + o.polls.length, 0);
-    // The scout backs off from 100 ms (100, 300: 2 polls); each follower polls once at its start + that.
+    // The scout looks after 10 ms, then backs off from 100 ms (10, 110, 310: 3 polls); each follower polls
+    // once at its start + what the scout learned.
     expect(polls).toBeLessThanOrEqual(20 + 3);
     expect(expectedWaitMs(kind)).toBeGreaterThanOrEqual(250);
   });
