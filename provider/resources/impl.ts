@@ -3,7 +3,7 @@
  * `pulumi-barrack/provider-impl` inside the Pulumi provider process.
  */
 import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../config";
-import { checked, removeLeftovers } from "./interrupted";
+import { checked, deleteBesideLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
 
@@ -46,10 +46,7 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
     create: (inputs) => impl.create(inputs),
     read: (id, props) => impl.read(id, props),
     update: (id, olds, news) => impl.update(id, olds, news),
-    delete: async (id, props) => {
-      await removeLeftovers(provider);
-      return impl.delete(id, props);
-    },
+    delete: (id, props) => deleteBesideLeftovers(() => impl.delete(id, props), provider),
   };
 }
 

@@ -6,8 +6,9 @@
  * deployment after it forgets it. So this module reads the state (stackState.ts, once per process) and:
  * - when the program still declares the resource, does nothing: its create adopts the object (crud.ts);
  * - in a process that checked nothing (a `pulumi destroy`; an `up` whose program dropped every Barrack
- *   resource), deletes each such object that is that create's, dependents first, before the engine's
- *   first delete (which waits for it: a key an orphaned instance uses cannot be deleted before it);
+ *   resource), deletes each such object that is that create's, dependents first, beside the engine's
+ *   deletes: those do not wait for the state to be read (most stacks have nothing pending), but one that
+ *   fails is tried again once the clean-up removed something (a key an orphaned instance used);
  * - otherwise (an `up` whose program dropped that one resource), says at close which object goes on
  *   billing and how to delete it: deleting from a preview, or within the engine's 5 s close, is not ours.
  * A failure here is logged and never fails the run.
@@ -25,7 +26,7 @@ type ProviderOf = (type: ResourceTypeName) => ProviderImpl;
 /** The objects this process's checks named (type, region, name): a pending create among them is adopted. */
 const named = new Set<string>();
 let checkedAny = false;
-let removal: Promise<void> | undefined;
+let removal: Promise<number> | undefined;
 
 const key = (type: string, inputs: Record<string, unknown>) => `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
 
@@ -38,10 +39,14 @@ export function checked(type: ResourceTypeName, inputs: Record<string, unknown> 
   if (inputs !== undefined) named.add(key(type, inputs));
 }
 
-/** Runs (once per process) before the engine's deletes of a process that checked nothing. */
-export function removeLeftovers(providerOf: ProviderOf): Promise<void> {
-  if (checkedAny) return Promise.resolve();
+/**
+ * Starts (once per process) the clean-up in a process that checked nothing, and resolves to how many
+ * objects it removed (0 in a process that checked something, or had nothing to remove).
+ */
+export function removeLeftovers(providerOf: ProviderOf): Promise<number> {
+  if (checkedAny) return Promise.resolve(0);
   removal ??= (async () => {
+    let removed = 0;
     for (const { kind, pending, writtenAt } of await pendingCreates()) {
       const name = pending.urn.slice(pending.urn.lastIndexOf("::") + 2);
       try {
@@ -56,12 +61,25 @@ export function removeLeftovers(providerOf: ProviderOf): Promise<void> {
         }
         console.log(`barrack ${kind} ${leftover.name}: deleting ${leftover.id}: an interrupted run created it and never recorded it in the stack's state`);
         await leftover.remove();
+        removed++;
       } catch (error) {
         console.log(`barrack ${kind} ${name}: could not remove what an interrupted run left (${error instanceof Error ? error.message : String(error)})`);
       }
     }
+    return removed;
   })();
   return removal;
+}
+
+/** The engine's delete, tried again once if it failed while the clean-up removed what was in its way. */
+export async function deleteBesideLeftovers(del: () => Promise<void>, providerOf: ProviderOf): Promise<void> {
+  const cleanUp = removeLeftovers(providerOf);
+  try {
+    await del();
+  } catch (error) {
+    if ((await cleanUp) === 0) throw error;
+    await del();
+  }
 }
 
 /** At close of a run with a program: the pending creates it no longer declares whose objects exist. */
