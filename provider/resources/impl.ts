@@ -6,6 +6,7 @@ import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../co
 import { checked, deleteBesideLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
+import { noteChecked } from "./shared/stackState";
 
 /**
  * Each type's implementation, required on its first use: the provider process loads only the types its
@@ -39,7 +40,10 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
   return {
     check: async (olds, news) => {
       const result = await impl.check(olds, news);
-      checked(type, result.inputs, provider);
+      // The objects it was about, by old name and new, for what reads the state (burn line, leftovers).
+      noteChecked(type, olds);
+      noteChecked(type, result.inputs);
+      checked(provider);
       return result;
     },
     diff: (id, olds, news) => impl.diff(id, olds, news),

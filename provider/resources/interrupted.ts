@@ -16,27 +16,21 @@
 import { atClose } from "./shared/closing";
 import type { ProviderImpl } from "./shared/definition";
 import type { ResourceTypeName } from "./shared/shim";
-import { barrackType, readStackState, type PendingCreate } from "./shared/stackState";
+import { barrackType, readStackState, wasChecked, type PendingCreate } from "./shared/stackState";
 
 /** Dependents first: an instance holds keys, scripts and volumes; an image holds its snapshot. */
 const DELETE_ORDER: readonly ResourceTypeName[] = ["Firewall", "Instance", "Image", "Snapshot", "Volume", "SshKey", "StartupScript"];
 
 type ProviderOf = (type: ResourceTypeName) => ProviderImpl;
 
-/** The objects this process's checks named (type, region, name): a pending create among them is adopted. */
-const named = new Set<string>();
 let checkedAny = false;
 let removal: Promise<number> | undefined;
 
-const key = (type: string, inputs: Record<string, unknown>) => `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
-
-/** After each check: remembers the name it chose, and arranges the close-time note on the first one. */
-export function checked(type: ResourceTypeName, inputs: Record<string, unknown> | undefined, providerOf: ProviderOf): void {
-  if (!checkedAny) {
-    checkedAny = true;
-    atClose(() => abandonedNote(providerOf));
-  }
-  if (inputs !== undefined) named.add(key(type, inputs));
+/** After each check (which stackState's `noteChecked` records): arranges the close-time note on the first. */
+export function checked(providerOf: ProviderOf): void {
+  if (checkedAny) return;
+  checkedAny = true;
+  atClose(() => abandonedNote(providerOf));
 }
 
 /**
@@ -86,7 +80,7 @@ export async function deleteBesideLeftovers(del: () => Promise<void>, providerOf
 async function abandonedNote(providerOf: ProviderOf): Promise<string[]> {
   const lines: string[] = [];
   for (const { kind, pending, writtenAt } of await pendingCreates()) {
-    if (named.has(key(kind, pending.inputs))) continue; // declared: its create adopts the object
+    if (wasChecked(kind, pending.inputs)) continue; // declared: its create adopts the object
     const leftover = await providerOf(kind).leftover(pending.inputs, writtenAt).catch(() => undefined);
     if (leftover === undefined || leftover.refusal !== undefined) continue;
     lines.push(

@@ -26,7 +26,7 @@
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
 import { atClose, CLOSE_WAIT_MS, resetClosingNotes } from "./closing";
-import { barrackType, forgetStackState, readStackState, type StackState, type StateResource } from "./stackState";
+import { barrackType, forgetStackState, readStackState, wasChecked, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
@@ -78,8 +78,6 @@ const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
 /** And when deleted: a snapshot's size is known only once it exists (its outputs in state). */
 const PRICED_WHEN_DELETED: readonly string[] = [...PRICED_TYPES, "Snapshot"];
 const ledger = new Map<string, Costed>();
-/** The state's resources this process checked (`stateKey`): what is in state and not here is deleted. */
-const checked = new Set<string>();
 let catalogue: Promise<Catalogue> | undefined;
 let currentBurn: Promise<number> | undefined;
 let stackState: Promise<StackState> | undefined;
@@ -89,18 +87,12 @@ let settled: { catalogue?: Catalogue; current?: number } = {};
 /** Forgets the plan, the prices, the current burn and the state (tests; a new plan in a long-lived process). */
 export function resetPlanLedger(): void {
   ledger.clear();
-  checked.clear();
   catalogue = undefined;
   currentBurn = undefined;
   stackState = undefined;
   forgetStackState();
   settled = {};
   resetClosingNotes();
-}
-
-/** A resource of the state, as a check sees it (its old inputs) and as the state export lists it. */
-function stateKey(type: string, inputs: Record<string, unknown>): string {
-  return `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
 }
 
 /**
@@ -114,9 +106,6 @@ export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, op
   // The plan's line is printed when the process closes; what it deletes is read from state meanwhile.
   atClose(burnLine);
   stackState ??= readStackState();
-  // By its old name and its new one: in an update, a resource created before the export was taken is in it.
-  if (entry.before !== undefined) checked.add(stateKey(entry.type, entry.before));
-  checked.add(stateKey(entry.type, entry.after));
   // Only instances and volumes are priced in a plan: other types need no price lookup at all.
   if (!PRICED_TYPES.includes(entry.type)) return { failures: [] };
   try {
@@ -176,7 +165,7 @@ function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   const out: Costed[] = [];
   for (const r of resources) {
     const type = barrackType(r.type);
-    if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || checked.has(stateKey(type, r.inputs))) continue;
+    if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || wasChecked(type, r.inputs)) continue;
     // What a restore inherited is only in the outputs; what the program said wins.
     const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
     const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);

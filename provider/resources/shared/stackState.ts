@@ -62,6 +62,27 @@ interface Cli {
 }
 
 let cached: Promise<StackState> | undefined;
+/** The objects this process's checks were about: what the state holds and is not among them is deleted. */
+const checkedObjects = new Set<string>();
+
+/** An object by type, region and name: how a check's inputs and the state's resources are matched. */
+function objectKey(type: string, inputs: Record<string, unknown>): string {
+  return `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
+}
+
+/**
+ * Records that a check of this process was about the object `inputs` name. Called with a check's old
+ * inputs (the state's) and its new ones: in an update, a resource this run created may already be in the
+ * state when it is read.
+ */
+export function noteChecked(type: string, inputs: Record<string, unknown> | undefined): void {
+  if (inputs?.name !== undefined) checkedObjects.add(objectKey(type, inputs));
+}
+
+/** Whether a check of this process was about the object of the state (or pending create) with `inputs`. */
+export function wasChecked(type: string, inputs: Record<string, unknown>): boolean {
+  return checkedObjects.has(objectKey(type, inputs));
+}
 
 /** Reads the state of the stack the running CLI deploys, once per process. */
 export function readStackState(): Promise<StackState> {
@@ -69,9 +90,10 @@ export function readStackState(): Promise<StackState> {
   return cached;
 }
 
-/** Forgets the state read (tests). */
+/** Forgets the state read and the checks noted (tests). */
 export function forgetStackState(): void {
   cached = undefined;
+  checkedObjects.clear();
 }
 
 function exportState(): Promise<StackState> {

@@ -6,7 +6,7 @@
 import { BarrackClient } from "../../../provider/client";
 import type { Instance } from "../../../provider/contract";
 import { HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
-import type { StateResource } from "../../../provider/resources/shared/stackState";
+import { noteChecked, type StateResource } from "../../../provider/resources/shared/stackState";
 import { UNKNOWN, useEmulator } from "../support";
 
 const handle = useEmulator();
@@ -132,7 +132,8 @@ describe("plan ledger", () => {
       inState("Snapshot", "nightly", {}, { region: "FINLAND-1", sizeGb: 200 }),
       { ...inState("Volume", "other", { region: "FINLAND-1", type: "NVMe", sizeGb: 1000 }), type: "pulumi-nodejs:dynamic/someone-else:Volume" },
     ];
-    // trainer is checked (old inputs = its state inputs) and grows to 3 GPUs.
+    // trainer is checked (its old inputs are its state inputs, as the engine passes them) and grows to 3 GPUs.
+    noteChecked("Instance", kept.inputs);
     await recordPlanCost({ type: "Instance", label: "trainer", before: kept.inputs, after: { ...trainer.after, gpuCount: 3 } }, handle.client);
     expect(planCostSummary({ resources: state })).toBe(
       // +2.49 (trainer) − 4.98 (restored) − 2.49 (old) − 0.30 (scratch) − 0.20 (nightly); the largest named first.
@@ -141,6 +142,7 @@ describe("plan ledger", () => {
     expect(planCostSummary({ unavailable: "a targeted run" })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer; deletions not counted: a targeted run)");
     expect(planCostSummary({ resources: [kept] })).toBe("hourly burn: USD 0.00 now → USD 2.49 after this plan (+2.49: 3× H100-SXM5-80GB trainer)");
     // In an update, what this run created may be in the state already: a create is no deletion.
+    noteChecked("Volume", { ...data.after, name: "fresh-1a2b3c4" });
     await recordPlanCost({ type: "Volume", label: "fresh", after: { ...data.after, name: "fresh-1a2b3c4" } }, handle.client);
     expect(planCostSummary({ resources: [kept, inState("Volume", "fresh", data.after)] })).toBe(
       "hourly burn: USD 0.00 now → USD 2.64 after this plan (+2.64: 3× H100-SXM5-80GB trainer, 500 GB NVMe fresh)",

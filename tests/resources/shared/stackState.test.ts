@@ -1,8 +1,9 @@
 /**
- * Reading the stack's state for the burn line (provider/resources/shared/stackState.ts): which stack and
- * directory the running CLI was given, and what happens without a CLI above this process.
+ * Reading the stack's state (provider/resources/shared/stackState.ts): which stack and directory the
+ * running CLI was given, what happens without a CLI above this process, and matching the state's objects
+ * with what this process checked.
  */
-import { exportInvocation, readStackState } from "../../../provider/resources/shared/stackState";
+import { exportInvocation, forgetStackState, noteChecked, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
 
 describe("the stack the running CLI deploys", () => {
   it("passes on the stack and directory flags, in every spelling", () => {
@@ -21,5 +22,42 @@ describe("the stack the running CLI deploys", () => {
 
   it("says why when no Pulumi CLI runs this process", async () => {
     expect(await readStackState()).toEqual({ unavailable: "no Pulumi CLI among this process's parents" });
+  });
+});
+
+describe("which objects of the state this process's checks were about", () => {
+  it("matches by type, region and name; a check's inputs without a name note nothing", () => {
+    forgetStackState();
+    noteChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1", sizeGb: 100 });
+    noteChecked("Instance", {}); // a create's old inputs
+    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1", type: "NVMe" })).toBe(true);
+    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "NORWAY-1" })).toBe(false);
+    expect(wasChecked("Snapshot", { name: "data-1a2b3c4", region: "FINLAND-1" })).toBe(false);
+    expect(wasChecked("Instance", {})).toBe(false);
+    forgetStackState();
+    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1" })).toBe(false);
+  });
+});
+
+describe("what `pulumi stack export` says", () => {
+  it("gives the resources (not those marked for deletion), the pending creates and when the state was written", () => {
+    const vol = { urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/barrack:Volume::data", type: "pulumi-nodejs:dynamic/barrack:Volume", inputs: { name: "data-1a2b3c4" }, outputs: { sizeGb: 100 } };
+    const exported = {
+      version: 3,
+      deployment: {
+        manifest: { time: "2026-12-01T19:00:00.5Z" },
+        resources: [vol, { ...vol, urn: `${vol.urn}-old`, delete: true }],
+        pending_operations: [
+          { type: "creating", resource: { ...vol, urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/barrack:Instance::node", inputs: { name: "node-0000000" } } },
+          { type: "deleting", resource: vol },
+        ],
+      },
+    };
+    expect(stateOf(exported)).toEqual({
+      resources: [vol],
+      pendingCreates: [{ urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/barrack:Instance::node", type: "pulumi-nodejs:dynamic/barrack:Volume", inputs: { name: "node-0000000" } }],
+      writtenAt: Date.parse("2026-12-01T19:00:00.5Z"),
+    });
+    expect(stateOf({ version: 3, deployment: {} })).toEqual({ resources: [], pendingCreates: [] });
   });
 });
