@@ -9,18 +9,16 @@
  * Teardown (`pulumi destroy`, by useE2eEmulator) deletes the adopted objects like any others.
  * Never skipped: without the Pulumi CLI, createStack throws.
  */
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { seedAccount, seedClient, type Seeded } from "../cli/seed";
 import type { TestStack } from "./harness";
-import { mutations, objectCounts, useE2eEmulator } from "./support";
+import { mutations, objectCounts, runBarrackCli, useE2eEmulator } from "./support";
 
 jest.setTimeout(600_000);
 
 const REPO = path.resolve(__dirname, "../..");
-const CLI = path.join(REPO, "dist/provider/cli/index.js");
 
 const emu = useE2eEmulator();
 let programDir: string;
@@ -34,16 +32,7 @@ function createsAndDeletes(counters: Record<string, number>): Record<string, num
   return Object.fromEntries(Object.entries(counters).filter(([route]) => creates.has(route) || route.startsWith("DELETE ")));
 }
 
-function runImportCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "import", ...args], {
-      env: { ...process.env, BARRACK_API_URL: emu.url, BARRACK_API_KEY: emu.apiKey, BARRACK_AUTH_SCHEME: "" },
-    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   seeded = await seedAccount(seedClient(emu.url, emu.apiKey));
   // A program directory outside the repository that resolves pulumi-barrack as a user's would.
   programDir = fs.mkdtempSync(path.join(os.tmpdir(), "barrack-import-e2e-"));
@@ -57,7 +46,7 @@ afterAll(() => {
 describe("barrack import → pulumi up adopts the account → preview is clean", () => {
   it("barrack import writes a program adopting every object", async () => {
     const out = path.join(programDir, "index.ts");
-    const r = await runImportCli(["--out", out]);
+    const r = await runBarrackCli(emu, ["import", "--out", out]);
     expect(r.stderr).toMatch(/barrack import: 13 object\(s\) to adopt; wrote /);
     expect(r.code).toBe(0);
     const code = fs.readFileSync(out, "utf8");

@@ -9,8 +9,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Inventory } from "./support";
-import { type TestStack, pulumiBinDir } from "./harness";
-import { NO_OBJECTS, objectCounts, objects, useE2eEmulator } from "./support";
+import { type OperationResult, type TestStack, pulumiBinDir } from "./harness";
+import { NO_OBJECTS, objectCounts, objects, runBarrackCli, useE2eEmulator } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -89,59 +89,45 @@ describe.each([
   });
 });
 
-describe("kill -9 of pulumi up while the instance is being built, then pulumi destroy instead of up", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await emu.createStack({ programDir: PROGRAM_DIR });
-  });
+/** kill -9 of `pulumi up` while its instance is being built, then `pulumi cancel`: the instance it made, in no state. */
+async function orphanOfKilledUp(stack: TestStack): Promise<Inventory["instances"][number]> {
+  await upKilledWhen(stack, (inv) => inv.instances.some((i) => i.status !== "ACTIVE"));
+  const orphan = emu.inventory().instances[0]!;
+  expect((await stack.resources()).map((r) => r.id)).not.toContain(orphan.vm_id);
+  await stack.cli(["cancel", "--yes"]);
+  return orphan;
+}
 
-  it("deletes the instance the killed create made, though it never reached the state, and everything else", async () => {
-    await upKilledWhen(stack, (inv) => inv.instances.some((i) => i.status !== "ACTIVE"));
-    const orphan = emu.inventory().instances[0]!;
-    expect((await stack.resources()).map((r) => r.id)).not.toContain(orphan.vm_id);
-    await stack.cli(["cancel", "--yes"]);
+const messages = (result: OperationResult) => result.diagnostics.map((d) => d.message.trim());
+
+describe("kill -9 of pulumi up while the instance is being built, then not finishing that create", () => {
+  it("pulumi destroy deletes the instance the killed create made, though it never reached the state, and everything else", async () => {
+    const stack = await emu.createStack({ programDir: PROGRAM_DIR });
+    const orphan = await orphanOfKilledUp(stack);
     const destroy = await stack.destroy();
     expect(destroy.ok).toBe(true);
-    expect(destroy.diagnostics.map((d) => d.message.trim())).toContainEqual(
+    expect(messages(destroy)).toContainEqual(
       `barrack Instance ${orphan.vm_name}: deleting ${orphan.vm_id}: an interrupted run created it and never recorded it in the stack's state`,
     );
     expect(objects(emu.inventory())).toEqual(NO_OBJECTS);
   });
-});
 
-describe("kill -9 of pulumi up while the instance is being built, then an up whose program no longer has it", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await emu.createStack({ programDir: PROGRAM_DIR });
-  });
-
-  it("says at preview and at up which object goes on billing, and the sweep it names deletes it", async () => {
-    await upKilledWhen(stack, (inv) => inv.instances.some((i) => i.status !== "ACTIVE"));
-    const orphan = emu.inventory().instances[0]!;
-    await stack.cli(["cancel", "--yes"]);
+  it("an up whose program no longer has it says at preview and at up which object goes on billing, and the sweep it names deletes it", async () => {
+    const stack = await emu.createStack({ programDir: PROGRAM_DIR });
+    const orphan = await orphanOfKilledUp(stack);
     await stack.setConfig("dropNode", "true");
     const warning =
       `warning: barrack Instance ${orphan.vm_id} (${orphan.vm_name}) was made by an interrupted run's create, which this program no longer ` +
       `declares; it is in no stack's state and goes on billing. Delete it: npx barrack sweep --prefix ${orphan.vm_name} --yes`;
-    const lines = (r: { diagnostics: { message: string }[] }) => r.diagnostics.map((d) => d.message.trim());
-    expect(lines(await stack.preview())).toContainEqual(warning);
-    const up = lines(await stack.up());
+    expect(messages(await stack.preview())).toContainEqual(warning);
+    const up = messages(await stack.up());
     expect(up).toContainEqual(warning);
     // The killed run's volume, adopted by this up's create, is no deletion (though in state before the line).
     expect(up.filter((l) => l.startsWith("hourly burn:"))).toEqual([expect.stringMatching(/^hourly burn: USD [\d.]+ now → USD [\d.]+ after this plan \(\+0\.03: 100 GB NVMe data\)$/)]);
     expect(emu.inventory().instances.map((i) => i.vm_id)).toEqual([orphan.vm_id]);
     // The sweep the warning names.
-    // The sweep the warning names (asynchronously: the emulator answers from this process).
-    const sweep = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const cli = spawn(process.execPath, [path.join(__dirname, "../../dist/provider/cli/index.js"), "sweep", "--prefix", orphan.vm_name, "--yes", "--endpoint", emu.url], {
-        env: { ...process.env, BARRACK_API_KEY: emu.apiKey },
-      });
-      let out = "";
-      cli.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      cli.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      cli.on("exit", (code) => resolve({ code, out }));
-    });
-    expect(sweep).toEqual({ code: 0, out: expect.stringContaining(orphan.vm_id) });
+    const sweep = await runBarrackCli(emu, ["sweep", "--prefix", orphan.vm_name, "--yes"]);
+    expect({ code: sweep.code, out: sweep.stdout + sweep.stderr }).toEqual({ code: 0, out: expect.stringContaining(orphan.vm_id) });
     expect(emu.inventory().instances).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * What the e2e suites share: one emulator per suite (started in beforeAll, stopped in afterAll, after the
- * suite's stacks are disposed), the emulator's mutating requests, inventory summaries, and the check that
- * an example compiles as a user's program would.
+ * suite's stacks are disposed), the emulator's mutating requests, inventory summaries, the built `barrack`
+ * command run against it, and the check that an example compiles as a user's program would.
  *
  *   const emu = useE2eEmulator();            // in a describe block, or at the top of the file
  *   let stack: TestStack;
  *   beforeAll(async () => { stack = await emu.createStack({ programDir: PROGRAM_DIR }); });
  *   it("…", async () => { emu.resetCounters(); await stack.up(); expect(mutations(emu)).toEqual({ … }); });
  */
+import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
@@ -62,6 +64,22 @@ export function useE2eEmulator(options: EmulatorOptions = {}): E2eEmulator {
   // Everything but createStack is the running emulator's (its members are closures: no `this` to bind).
   return new Proxy(own as E2eEmulator, {
     get: (target, prop) => (Object.hasOwn(target, prop) ? Reflect.get(target, prop) : Reflect.get(current(), prop)),
+  });
+}
+
+/** The built `barrack` command (`npm run build` makes it). */
+export const BARRACK_CLI = path.resolve(__dirname, "../../dist/provider/cli/index.js");
+
+/**
+ * Runs `barrack <args>` against `emulator` (its URL and key from the environment, as a user sets them).
+ * Asynchronous: the suite's emulator answers from this process.
+ */
+export function runBarrackCli(emulator: Pick<RunningEmulator, "url" | "apiKey">, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!fs.existsSync(BARRACK_CLI)) throw new Error(`${BARRACK_CLI} is missing: run \`npm run build\` first`);
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BARRACK_CLI, ...args], {
+      env: { ...process.env, BARRACK_API_URL: emulator.url, BARRACK_API_KEY: emulator.apiKey, BARRACK_AUTH_SCHEME: "" },
+    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
 

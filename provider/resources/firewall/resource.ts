@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, FirewallRule, FirewallRuleArgs, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { FIREWALL_KEYS } from "./keys";
 
@@ -46,7 +46,7 @@ const provider = makeShim("Firewall");
  * it in each firewall's `instanceIds`. Attaching needs ACTIVE instances in the firewall's region.
  * Deleting the firewall detaches it from every instance first.
  */
-export class Firewall extends pulumi.dynamic.Resource {
+export class Firewall extends BarrackResource {
   /**
    * A read-only reference to an existing firewall, e.g. `Firewall.get("web", "BRK-000001F")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -70,13 +70,6 @@ export class Firewall extends pulumi.dynamic.Resource {
   declare readonly ruleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, FIREWALL_KEYS), opts, MODULE, "Firewall");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "Firewall", FIREWALL_KEYS, name, args, opts);
   }
 }

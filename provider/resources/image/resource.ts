@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { IMAGE_KEYS } from "./keys";
 
@@ -33,7 +33,7 @@ const provider = makeShim("Image");
  * Nothing updates in place (the API has no image update): a change to `name`, `snapshotId` or
  * `description` replaces the image. Creating one takes several minutes; `timeouts.create` defaults to 60m.
  */
-export class Image extends pulumi.dynamic.Resource {
+export class Image extends BarrackResource {
   /**
    * A read-only reference to an existing image, e.g. `Image.get("golden", "BRK-000001I")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -53,13 +53,6 @@ export class Image extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, IMAGE_KEYS), opts, MODULE, "Image");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "Image", IMAGE_KEYS, name, args, opts);
   }
 }

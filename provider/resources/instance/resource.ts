@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BootSource, PowerState, Region } from "../../constants";
-import { FirewallRule, FirewallRuleArgs, MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, FirewallRule, FirewallRuleArgs, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { INSTANCE_KEYS } from "./keys";
 
@@ -92,7 +92,7 @@ const provider = makeShim("Instance");
  * Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
  * A preview warns when the GPU model × count is out of stock in the region.
  */
-export class Instance extends pulumi.dynamic.Resource {
+export class Instance extends BarrackResource {
   /**
    * A read-only reference to an existing instance, e.g. `Instance.get("trainer", "BRK-000001D")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -136,13 +136,6 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, INSTANCE_KEYS), opts, MODULE, "Instance");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "Instance", INSTANCE_KEYS, name, args, opts);
   }
 }

@@ -119,11 +119,12 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     return mismatchesOf(keys, w, f);
   }
 
-  async function waitReady(ctx: OperationContext, api: Api, verb: string): Promise<Api> {
-    const id = def.idOf(api);
+  /** The object once it is no longer pending (ready or failed), polled as a `verb` wait of this type. */
+  async function settled(ctx: OperationContext, api: Api, verb: string, what = "to be ready"): Promise<Api> {
     if (def.readiness(api) === "ready") return api;
-    const settledApi = await poll({
-      what: `${id} to be ready`,
+    const id = def.idOf(api);
+    return poll({
+      what: `${id} ${what}`,
       get: () => def.get(ctx.client, id),
       settled: (a) => def.readiness(a) !== "pending",
       describe: (a) => def.describe(a),
@@ -131,6 +132,11 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       log: ctx.log,
       kind: `${def.type} ${verb}`,
     });
+  }
+
+  async function waitReady(ctx: OperationContext, api: Api, verb: string): Promise<Api> {
+    const id = def.idOf(api);
+    const settledApi = await settled(ctx, api, verb);
     if (def.readiness(settledApi) === "failed") {
       throw new Error(`${def.type} ${id} failed after ${verb}: ${def.describe(settledApi)}`);
     }
@@ -455,16 +461,8 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         refusal: autonamed ? undefined : leftoverRefusal(args, found, writtenAt),
         async remove() {
           // Still being made (the run was killed mid-create): most objects cannot be deleted until it settles.
-          const settled = def.readiness(found) !== "pending" ? found : await poll({
-            what: `${id} to finish its create before deleting it`,
-            get: () => def.get(ctx.client, id),
-            settled: (a) => def.readiness(a) !== "pending",
-            describe: (a) => def.describe(a),
-            deadline: ctx.deadline,
-            log: ctx.log,
-            kind: `${def.type} create`,
-          });
-          await deleteAndWait(ctx, id, plainOutputs(args, settled));
+          const done = await settled(ctx, found, "create", "to finish its create before deleting it");
+          await deleteAndWait(ctx, id, plainOutputs(args, done));
         },
       };
     },

@@ -1,9 +1,9 @@
 /**
- * Program-side pieces shared by the resource classes: the types every resource's args use, and the
- * props a resource registers. Plain TypeScript: a program that declares resources loads no zod, no
- * contract and no HTTP client (the provider process loads those, see ./shim.ts).
+ * Program-side pieces shared by the resource classes: the types every resource's args use, the props a
+ * resource registers, and the class they all extend. Plain TypeScript: a program that declares resources
+ * loads no zod, no contract and no HTTP client (the provider process loads those, see ./shim.ts).
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { Direction, Ethertype, Protocol } from "../../constants";
 import { programInputs } from "./naming";
 
@@ -81,6 +81,31 @@ export function registration(
   keys: ResourceKeys,
 ): Record<string, unknown> {
   return resourceProps(opts?.id !== undefined ? {} : programInputs(runtime, name, args ?? {}), keys);
+}
+
+/**
+ * What every Barrack resource class extends: a dynamic resource of type `barrack:<type>` served by
+ * `provider` (the type's shim, one per class), registering `registration(...)` without the SDK's debug
+ * stack captures (`withoutDebugStacks`).
+ */
+export abstract class BarrackResource extends pulumi.dynamic.Resource {
+  protected constructor(
+    provider: pulumi.dynamic.ResourceProvider,
+    type: string,
+    keys: ResourceKeys,
+    name: string,
+    args: object | undefined,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const limit = withoutDebugStacks();
+    try {
+      super(provider, name, registration(pulumi, name, args, opts, keys), opts, MODULE, type);
+    } catch (error) {
+      restoreStacks(limit, error, new.target);
+      throw error;
+    }
+    restoreStacks(limit);
+  }
 }
 
 /**

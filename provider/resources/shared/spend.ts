@@ -80,7 +80,6 @@ const PRICED_WHEN_DELETED: readonly string[] = [...PRICED_TYPES, "Snapshot"];
 const ledger = new Map<string, Costed>();
 let catalogue: Promise<Catalogue> | undefined;
 let currentBurn: Promise<number> | undefined;
-let stackState: Promise<StackState> | undefined;
 /** Settled values, for the synchronous summary. */
 let settled: { catalogue?: Catalogue; current?: number } = {};
 
@@ -89,7 +88,6 @@ export function resetPlanLedger(): void {
   ledger.clear();
   catalogue = undefined;
   currentBurn = undefined;
-  stackState = undefined;
   forgetStackState();
   settled = {};
   resetClosingNotes();
@@ -105,7 +103,7 @@ export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, op
   let current: number;
   // The plan's line is printed when the process closes; what it deletes is read from state meanwhile.
   atClose(burnLine);
-  stackState ??= readStackState();
+  void readStackState(); // started now (once per process), awaited at close
   // Only instances and volumes are priced in a plan: other types need no price lookup at all.
   if (!PRICED_TYPES.includes(entry.type)) return { failures: [] };
   try {
@@ -341,7 +339,7 @@ export async function burnLine(): Promise<string[]> {
     timer = setTimeout(() => resolve({ unavailable: "the state took too long to read" }), CLOSE_WAIT_MS - 500);
   });
   try {
-    const line = planCostSummary(await Promise.race([stackState ?? Promise.resolve<StackState>({ resources: [] }), late]));
+    const line = planCostSummary(await Promise.race([readStackState(), late]));
     return line === undefined ? [] : [line];
   } finally {
     clearTimeout(timer);

@@ -32,11 +32,7 @@ export interface StateResource {
 }
 
 /** A create that a killed run had started and never recorded (its inputs, the name included). */
-export interface PendingCreate {
-  urn: string;
-  type: string;
-  inputs: Record<string, unknown>;
-}
+export type PendingCreate = Omit<StateResource, "outputs">;
 
 export type StackState =
   | {

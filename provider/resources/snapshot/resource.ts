@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { SNAPSHOT_KEYS } from "./keys";
 
@@ -34,7 +34,7 @@ const provider = makeShim("Snapshot");
  * `description` replaces the snapshot. Creating one takes several minutes; `timeouts.create` defaults
  * to 60m.
  */
-export class Snapshot extends pulumi.dynamic.Resource {
+export class Snapshot extends BarrackResource {
   /**
    * A read-only reference to an existing snapshot, e.g. `Snapshot.get("nightly", "BRK-000001S")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -55,13 +55,6 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, SNAPSHOT_KEYS), opts, MODULE, "Snapshot");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "Snapshot", SNAPSHOT_KEYS, name, args, opts);
   }
 }

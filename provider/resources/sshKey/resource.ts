@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { SSH_KEY_KEYS } from "./keys";
 
@@ -40,7 +40,7 @@ const SECRET_OUTPUTS = ["privateKey"];
  * In place: nothing (the API has no update). Replaces: `name`, `publicKey` (a different key; the comment
  * alone is not a change). A key still used by an instance cannot be deleted.
  */
-export class SshKey extends pulumi.dynamic.Resource {
+export class SshKey extends BarrackResource {
   /**
    * A read-only reference to an existing SSH key, e.g. `SshKey.get("deployer", "BRK-000001K")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -63,13 +63,6 @@ export class SshKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SshKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const secrets = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])];
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, SSH_KEY_KEYS), { ...opts, additionalSecretOutputs: secrets }, MODULE, "SshKey");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "SshKey", SSH_KEY_KEYS, name, args, { ...opts, additionalSecretOutputs: secrets });
   }
 }

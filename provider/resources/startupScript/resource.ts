@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { STARTUP_SCRIPT_KEYS } from "./keys";
 
@@ -31,7 +31,7 @@ const provider = makeShim("StartupScript");
  * In place: `name`, `content`, `description` (one update call; the script keeps its id, so instances
  * referring to it are not replaced). Replaces: nothing.
  */
-export class StartupScript extends pulumi.dynamic.Resource {
+export class StartupScript extends BarrackResource {
   /**
    * A read-only reference to an existing startup script, e.g. `StartupScript.get("boot", "BRK-000001C")`: its
    * outputs are read from the API; `pulumi destroy` never deletes it.
@@ -49,13 +49,6 @@ export class StartupScript extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: StartupScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, STARTUP_SCRIPT_KEYS), opts, MODULE, "StartupScript");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "StartupScript", STARTUP_SCRIPT_KEYS, name, args, opts);
   }
 }

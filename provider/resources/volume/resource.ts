@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region, VolumeType } from "../../constants";
-import { MODULE, Timeouts, registration, restoreStacks, withoutDebugStacks } from "../shared/resource";
+import { BarrackResource, Timeouts } from "../shared/resource";
 import { makeShim } from "../shared/shim";
 import { VOLUME_KEYS } from "./keys";
 
@@ -40,7 +40,7 @@ const provider = makeShim("Volume");
  * In place: `sizeGb` (grow only, advanced tier). Replaces: `name`, `region`, `type`, `bootable`,
  * `imageId`, `cloneFrom`. Set `cloneFrom` to another volume's id to create a clone of it.
  */
-export class Volume extends pulumi.dynamic.Resource {
+export class Volume extends BarrackResource {
   /**
    * A read-only reference to an existing volume, e.g. `Volume.get("data", "BRK-000001V")`: its outputs
    * are read from the API; `pulumi destroy` never deletes it.
@@ -70,13 +70,6 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = withoutDebugStacks();
-    try {
-      super(provider, name, registration(pulumi, name, args, opts, VOLUME_KEYS), opts, MODULE, "Volume");
-    } catch (error) {
-      restoreStacks(limit, error, new.target);
-      throw error;
-    }
-    restoreStacks(limit);
+    super(provider, "Volume", VOLUME_KEYS, name, args, opts);
   }
 }
