@@ -147,7 +147,10 @@ export function planCostSummary(state: StackState = { resources: [] }): string |
   const { catalogue: prices, current } = settled;
   if (prices === undefined || current === undefined) return undefined;
   const deleted = "resources" in state ? deletions(state.resources, prices) : [];
-  const changes = [...contributors(), ...deleted].sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  // The largest changes first; equal ones by name (then the plan's before its deletions), so that the
+  // preview's line and the update's agree whatever order the engine checked resources in.
+  const byName = (a: Costed, b: Costed) => a.label.localeCompare(b.label);
+  const changes = [...contributors().sort(byName), ...deleted.sort(byName)].sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
   if (changes.length === 0) return undefined;
   const delta = changes.reduce((sum, r) => sum + r.after - r.before, 0);
   const c = prices.currency;

@@ -149,6 +149,16 @@ describe("plan ledger", () => {
     );
   });
 
+  it("names equal changes in the same order whatever order they were checked in", async () => {
+    const one = (label: string) => ({ type: "Instance", label, after: { ...trainer.after, gpuCount: 1 } });
+    for (const label of ["render-2", "render-0", "render-1"]) await recordPlanCost(one(label), handle.client);
+    const line = planCostSummary();
+    resetPlanLedger();
+    for (const label of ["render-0", "render-1", "render-2"]) await recordPlanCost(one(label), handle.client);
+    expect(planCostSummary()).toBe(line);
+    expect(line).toBe("hourly burn: USD 0.00 now → USD 7.47 after this plan (+7.47: 1× H100-SXM5-80GB render-0, 1× H100-SXM5-80GB render-1, 1× H100-SXM5-80GB render-2)");
+  });
+
   it("prints nothing for a plan that changes no cost", async () => {
     await recordPlanCost({ type: "Instance", label: "trainer", before: trainer.after, after: trainer.after }, handle.client);
     expect(planCostSummary()).toBeUndefined();
