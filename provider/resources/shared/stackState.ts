@@ -48,6 +48,9 @@ export type StackState =
 const MAX_HOPS = 8;
 /** A state export of a large stack on a remote backend can take a while; the burn line waits this long. */
 const EXPORT_TIMEOUT_MS = 20_000;
+/** Exports tried when one finds the checkpoint being rewritten, and the pause before the next (× attempt). */
+const TORN_READ_ATTEMPTS = 4;
+const TORN_READ_PAUSE_MS = 100;
 /** Flags of `pulumi preview` / `up` that limit the run to some resources. */
 const TARGETING = new Set(["--target", "-t", "--target-replace", "--exclude", "--target-dependents", "--exclude-dependents"]);
 
@@ -97,6 +100,29 @@ function exportState(): Promise<StackState> {
   if (typeof cli === "string") return Promise.resolve({ unavailable: cli });
   const invocation = exportInvocation(cli.args);
   if (typeof invocation === "string") return Promise.resolve({ unavailable: invocation });
+  return exportWithRetries(() => exportOnce(cli, invocation));
+}
+
+/**
+ * The file backend rewrites the checkpoint in place at every step of an update, so an export that reads it
+ * mid-write finds it empty ("failed to load checkpoint: EOF", seen in one run in four of an up under
+ * load): such an export is tried again a few times, a moment later.
+ */
+export async function exportWithRetries(exportOnce: () => Promise<ExportAttempt>): Promise<StackState> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, cliSaid } = await exportOnce();
+    if (!/failed to load checkpoint/.test(cliSaid) || attempt === TORN_READ_ATTEMPTS) return state;
+    await new Promise((r) => setTimeout(r, TORN_READ_PAUSE_MS * attempt));
+  }
+}
+
+/** One `pulumi stack export`: the state or why not, and the CLI's last error line. */
+export interface ExportAttempt {
+  state: StackState;
+  cliSaid: string;
+}
+
+function exportOnce(cli: Cli, invocation: string[]): Promise<ExportAttempt> {
   return new Promise((resolve) => {
     // A process group of its own: the engine closes this provider by interrupting its whole group, and the
     // export must outlive that to give the closing line its deletions.
@@ -104,23 +130,38 @@ function exportState(): Promise<StackState> {
       cwd: cli.cwd,
       env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
       detached: true,
-      stdio: ["ignore", "pipe", "ignore"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => child.kill(), EXPORT_TIMEOUT_MS);
+    let stderr = "";
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill();
+    }, EXPORT_TIMEOUT_MS);
+    const unavailable = (reason: string) => resolve({ state: { unavailable: reason }, cliSaid: lastLine(stderr) });
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("error", () => resolve({ unavailable: "`pulumi stack export` did not start" }));
+    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4096)));
+    child.on("error", () => unavailable("`pulumi stack export` did not start"));
     child.on("close", (code) => {
       clearTimeout(timer);
-      if (code !== 0) return resolve({ unavailable: "`pulumi stack export` failed" });
+      if (timedOut) return unavailable(`\`pulumi stack export\` took over ${EXPORT_TIMEOUT_MS / 1000} s`);
+      // The CLI's last error line (short; the export's errors name files and stacks, never secrets).
+      if (code !== 0) return unavailable(`\`pulumi stack export\` failed${lastLine(stderr) && `: ${lastLine(stderr)}`}`);
       try {
-        resolve(stateOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        resolve({ state: stateOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))), cliSaid: "" });
       } catch {
-        resolve({ unavailable: "`pulumi stack export` printed no state" });
+        unavailable("`pulumi stack export` printed no state");
       }
     });
     child.unref();
   });
+}
+
+/** The last non-empty line of `text`, cut to 200 characters. */
+function lastLine(text: string): string {
+  const line = text.split("\n").map((l) => l.trim()).filter((l) => l !== "").pop() ?? "";
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /**

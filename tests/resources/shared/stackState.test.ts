@@ -1,9 +1,9 @@
 /**
  * Reading the stack's state (provider/resources/shared/stackState.ts): which stack and directory the
- * running CLI was given, what happens without a CLI above this process, and matching the state's objects
+ * running CLI was given, an export that finds the checkpoint mid-write, what happens without a CLI above this process, and matching the state's objects
  * with what this process checked.
  */
-import { exportInvocation, forgetStackState, noteChecked, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
+import { ExportAttempt, exportInvocation, exportWithRetries, forgetStackState, noteChecked, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
 
 describe("the stack the running CLI deploys", () => {
   it("passes on the stack and directory flags, in every spelling", () => {
@@ -22,6 +22,34 @@ describe("the stack the running CLI deploys", () => {
 
   it("says why when no Pulumi CLI runs this process", async () => {
     expect(await readStackState()).toEqual({ unavailable: "no Pulumi CLI among this process's parents" });
+  });
+});
+
+describe("an export that finds the checkpoint being rewritten", () => {
+  const torn: ExportAttempt = { state: { unavailable: "`pulumi stack export` failed: error: failed to load checkpoint: EOF" }, cliSaid: "error: failed to load checkpoint: EOF" };
+  const read: ExportAttempt = { state: { resources: [] }, cliSaid: "" };
+  const attempts = (...results: ExportAttempt[]) => {
+    const calls = { count: 0 };
+    return { calls, once: () => Promise.resolve(results[Math.min(calls.count++, results.length - 1)]) };
+  };
+
+  it("is tried again, and the state read a moment later is the answer", async () => {
+    const { calls, once } = attempts(torn, torn, read);
+    expect(await exportWithRetries(once)).toEqual({ resources: [] });
+    expect(calls.count).toBe(3);
+  });
+
+  it("gives up after four tries, saying what the CLI said", async () => {
+    const { calls, once } = attempts(torn);
+    expect(await exportWithRetries(once)).toEqual(torn.state);
+    expect(calls.count).toBe(4);
+  });
+
+  it("any other failure is not retried: it would fail the same way", async () => {
+    const noStack: ExportAttempt = { state: { unavailable: "`pulumi stack export` failed: error: no stack named 'dev' found" }, cliSaid: "error: no stack named 'dev' found" };
+    const { calls, once } = attempts(noStack, read);
+    expect(await exportWithRetries(once)).toEqual(noStack.state);
+    expect(calls.count).toBe(1);
   });
 });
 
