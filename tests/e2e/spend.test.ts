@@ -56,10 +56,15 @@ describe("cost at preview", () => {
   });
 });
 
-describe("cost of a plan that deletes", () => {
+// Deletions come from the state: read from the file backend's checkpoint directly, or, where that file is
+// compressed (as for any backend but a plain local file), from `pulumi stack export`.
+describe.each([
+  ["read from the stack's checkpoint file", {}],
+  ["asked of `pulumi stack export` (gzipped state)", { PULUMI_SELF_MANAGED_STATE_GZIP: "true" }],
+])("cost of a plan that deletes, the state %s", (_label, env: Record<string, string>) => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await emu.createStack({ programDir: PROGRAM_DIR, config: { instances: "2", gpuCount: "1", volumeGb: "500" } });
+    stack = await emu.createStack({ programDir: PROGRAM_DIR, env, config: { instances: "2", gpuCount: "1", volumeGb: "500" } });
     await stack.up();
   });
   afterAll(async () => {

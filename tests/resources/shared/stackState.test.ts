@@ -1,9 +1,12 @@
 /**
  * Reading the stack's state (provider/resources/shared/stackState.ts): which stack and directory the
- * running CLI was given, an export that finds the checkpoint mid-write, what happens without a CLI above this process, and matching the state's objects
+ * running CLI was given, a local file backend's checkpoint read directly, an export that finds the checkpoint mid-write, what happens without a CLI above this process, and matching the state's objects
  * with what this process checked.
  */
-import { ExportAttempt, exportInvocation, exportWithRetries, forgetStackState, noteChecked, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkpointFile, ExportAttempt, exportInvocation, exportWithRetries, forgetStackState, noteChecked, readCheckpoint, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
 
 describe("the stack the running CLI deploys", () => {
   it("passes on the stack and directory flags, in every spelling", () => {
@@ -87,5 +90,55 @@ describe("what `pulumi stack export` says", () => {
       writtenAt: Date.parse("2026-12-01T19:00:00.5Z"),
     });
     expect(stateOf({ version: 3, deployment: {} })).toEqual({ resources: [], pendingCreates: [] });
+  });
+});
+
+describe("a local file backend's checkpoint, read without asking the CLI", () => {
+  let root: string;
+  const env = (over: Record<string, string | undefined> = {}) => ({ PULUMI_BACKEND_URL: `file://${root}`, PULUMI_PROJECT: "gpu-fleet", ...over });
+  const fileOf = (stack = "dev") => path.join(root, ".pulumi", "stacks", "gpu-fleet", `${stack}.json`);
+  const write = (stack: string, latest: unknown) => {
+    fs.mkdirSync(path.dirname(fileOf(stack)), { recursive: true });
+    fs.writeFileSync(fileOf(stack), JSON.stringify({ version: 3, checkpoint: { stack: `organization/gpu-fleet/${stack}`, latest } }));
+  };
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "barrack-checkpoint-"));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("is where the CLI keeps it, for a stack named by --stack in any of its forms", () => {
+    const expected = { path: fileOf(), stack: "organization/gpu-fleet/dev" };
+    expect(checkpointFile(env(), ["--stack", "dev"])).toEqual(expected);
+    expect(checkpointFile(env(), ["--stack", "organization/dev", "--cwd", "infra"])).toEqual(expected);
+    expect(checkpointFile(env(), ["--stack", "organization/gpu-fleet/dev"])).toEqual(expected);
+  });
+
+  it("is left to the CLI whenever the file is not certain", () => {
+    expect(checkpointFile(env(), [])).toBeUndefined(); // the workspace's selected stack
+    expect(checkpointFile(env({ PULUMI_BACKEND_URL: "s3://bucket/state" }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointFile(env({ PULUMI_BACKEND_URL: undefined }), ["--stack", "dev"])).toBeUndefined(); // `pulumi login`
+    expect(checkpointFile(env({ PULUMI_BACKEND_URL: "file://~/state" }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointFile(env({ PULUMI_PROJECT: undefined }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointFile(env(), ["--stack", "acme/gpu-fleet/dev"])).toBeUndefined();
+    expect(checkpointFile(env(), ["--stack", "organization/other/dev"])).toBeUndefined();
+    write("dev", {});
+    fs.writeFileSync(`${fileOf()}.gz`, ""); // PULUMI_SELF_MANAGED_STATE_GZIP: the CLI picks the newest
+    expect(checkpointFile(env(), ["--stack", "dev"])).toBeUndefined();
+  });
+
+  it("gives what `pulumi stack export` would, and nothing for a missing file or another stack's", async () => {
+    const vol = { urn: "urn:pulumi:dev::gpu-fleet::pulumi-nodejs:dynamic/barrack:Volume::data", type: "pulumi-nodejs:dynamic/barrack:Volume", inputs: { name: "data-1a2b3c4" }, outputs: {} };
+    const latest = { manifest: { time: "2026-12-01T19:00:00Z" }, resources: [vol] };
+    write("dev", latest);
+    expect(await readCheckpoint({ path: fileOf(), stack: "organization/gpu-fleet/dev" })).toEqual(stateOf({ deployment: latest }));
+    expect(await readCheckpoint({ path: fileOf(), stack: "organization/gpu-fleet/prod" })).toBeUndefined();
+    expect(await readCheckpoint({ path: fileOf("prod"), stack: "organization/gpu-fleet/prod" })).toBeUndefined();
+  });
+
+  it("reads a file caught mid-write again a moment later", async () => {
+    fs.mkdirSync(path.dirname(fileOf()), { recursive: true });
+    fs.writeFileSync(fileOf(), ""); // the engine truncated it and has not written it yet
+    setTimeout(() => write("dev", { resources: [] }), 50);
+    expect(await readCheckpoint({ path: fileOf(), stack: "organization/gpu-fleet/dev" })).toEqual({ resources: [], pendingCreates: [] });
   });
 });
