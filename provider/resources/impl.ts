@@ -6,7 +6,7 @@ import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../co
 import { checked, deleteBesideLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
-import { noteChecked } from "./shared/stackState";
+import { noteChecked, noteOperation } from "./shared/stackState";
 
 /**
  * Each type's implementation, required on its first use: the provider process loads only the types its
@@ -47,11 +47,23 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
       return result;
     },
     diff: (id, olds, news) => impl.diff(id, olds, news),
-    create: (inputs) => impl.create(inputs),
+    // Mutations tell stackState what this update applied (the burn line's deletions, and whether it failed).
+    create: (inputs) => noted("create", type, inputs, () => impl.create(inputs)),
     read: (id, props) => impl.read(id, props),
-    update: (id, olds, news) => impl.update(id, olds, news),
-    delete: (id, props) => deleteBesideLeftovers(() => impl.delete(id, props), provider),
+    update: (id, olds, news) => noted("update", type, olds, () => impl.update(id, olds, news)),
+    delete: (id, props) => noted("delete", type, props, () => deleteBesideLeftovers(() => impl.delete(id, props), provider)),
   };
+}
+
+async function noted<T>(op: "create" | "update" | "delete", type: ResourceTypeName, props: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await call();
+    noteOperation(op, type, props, true);
+    return result;
+  } catch (error) {
+    noteOperation(op, type, props, false);
+    throw error;
+  }
 }
 
 export function configure(settings: ProviderSettings): void {

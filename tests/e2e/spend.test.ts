@@ -96,4 +96,13 @@ describe.each([
     const preview = await stack.preview();
     expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 0.30 after this plan (−2.49: 1× H100-SXM5-80GB trainer0 (deleted))"]);
   });
+
+  it("an update that fails prints no line: its plan's burn is not what it leaves", async () => {
+    await stack.setAllConfig({ instances: "1", volumeGb: "2000" });
+    expect(burnLines(await stack.preview())).toEqual(["hourly burn: USD 2.79 now → USD 3.09 after this plan (+0.30: 2000 GB NVMe data)"]);
+    emu.injectFault({ method: "POST", path: "volumes/{volume_id}/resize/", kind: "status", status: 400, count: 1 });
+    const up = await stack.up({ expectFailure: true });
+    expect(up.diagnostics.map((d) => d.message)).toContainEqual(expect.stringContaining("injected fault: answered 400"));
+    expect(burnLines(up)).toEqual([]);
+  });
 });

@@ -26,7 +26,7 @@
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
 import { atClose, CLOSE_WAIT_MS, resetClosingNotes } from "./closing";
-import { barrackType, forgetStackState, readStackState, wasChecked, type StackState, type StateResource } from "./stackState";
+import { barrackType, forgetStackState, isDeletedByRun, readStackState, runFailed, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
@@ -161,12 +161,12 @@ export function planCostSummary(state: StackState = { resources: [] }): string |
   return `hourly burn: ${c} ${money(current)} now → ${c} ${money(Math.max(0, current + delta))} after this plan (${sign}${money(Math.abs(delta))}: ${named.join(", ")}${more}${unknown})`;
 }
 
-/** The plan's deletions: priced resources of the state that no check of this process was about. */
+/** The plan's deletions: priced resources of the state that leave it (stackState's `isDeletedByRun`). */
 function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   const out: Costed[] = [];
   for (const r of resources) {
     const type = barrackType(r.type);
-    if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || wasChecked(type, r.inputs)) continue;
+    if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || !isDeletedByRun(type, r.inputs)) continue;
     // What a restore inherited is only in the outputs; what the program said wins.
     const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
     const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);
@@ -342,6 +342,9 @@ export async function burnLine(): Promise<string[]> {
     timer = setTimeout(() => resolve({ unavailable: "the state took too long to read" }), CLOSE_WAIT_MS - 500);
   });
   try {
+    // An update that failed applied part of its plan: "after this plan" would be a burn it does not reach
+    // (its preview printed the plan's line; the engine prints the error).
+    if (runFailed()) return [];
     const line = planCostSummary(await Promise.race([readStackState(), late]));
     return line === undefined ? [] : [line];
   } finally {

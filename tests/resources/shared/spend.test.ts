@@ -5,8 +5,8 @@
  */
 import { BarrackClient } from "../../../provider/client";
 import type { Instance } from "../../../provider/contract";
-import { HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
-import { noteChecked, type StateResource } from "../../../provider/resources/shared/stackState";
+import { burnLine, HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
+import { noteChecked, noteOperation, type StateResource } from "../../../provider/resources/shared/stackState";
 import { UNKNOWN, useEmulator } from "../support";
 
 const handle = useEmulator();
@@ -147,6 +147,30 @@ describe("plan ledger", () => {
     expect(planCostSummary({ resources: [kept, inState("Volume", "fresh", data.after)] })).toBe(
       "hourly burn: USD 0.00 now → USD 2.64 after this plan (+2.64: 3× H100-SXM5-80GB trainer, 500 GB NVMe fresh)",
     );
+  });
+
+  it("in an update, counts as deleted only what the engine deleted; after a failed operation it prints no line", async () => {
+    const inState = (name: string, gpuCount: number): StateResource => ({
+      urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/barrack:Instance::${name}`,
+      type: "pulumi-nodejs:dynamic/barrack:Instance",
+      inputs: { name: `${name}-1a2b3c4`, region: "FINLAND-1", gpuModel: H100, gpuCount },
+      outputs: { name: `${name}-1a2b3c4`, region: "FINLAND-1", gpuModel: H100, gpuCount },
+    });
+    const [gone, unreached] = [inState("gone", 1), inState("unreached", 2)];
+    await recordPlanCost(data, handle.client);
+    // An update: the engine created the volume and deleted `gone`; it never reached `unreached`'s check.
+    noteOperation("create", "Volume", { ...data.after, name: "data-1a2b3c4" }, true);
+    noteOperation("delete", "Instance", gone.outputs, true);
+    expect(planCostSummary({ resources: [gone, unreached] })).toBe("hourly burn: USD 0.00 now → USD 0.00 after this plan (−2.34: 1× H100-SXM5-80GB gone (deleted), 500 GB NVMe data)");
+    noteOperation("update", "Instance", unreached.inputs, false);
+    expect(await burnLine()).toEqual([]);
+  });
+
+  it("a failed update says nothing at close, whatever its plan", async () => {
+    await recordPlanCost(trainer, handle.client);
+    expect(await burnLine()).toEqual(["hourly burn: USD 0.00 now → USD 4.98 after this plan (+4.98: 2× H100-SXM5-80GB trainer; deletions not counted: no Pulumi CLI among this process's parents)"]);
+    noteOperation("create", "Instance", trainer.after, false);
+    expect(await burnLine()).toEqual([]);
   });
 
   it("names equal changes in the same order whatever order they were checked in", async () => {
