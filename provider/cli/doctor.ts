@@ -474,7 +474,7 @@ interface DoctorCliOptions extends ConnectionOptions {
 }
 
 export async function runDoctor(opts: DoctorCliOptions, io: Io): Promise<DoctorReport> {
-  const settings = settingsFrom(opts);
+  const settings = settingsFrom(opts, (line) => io.err(line));
   const timeoutMs = opts.timeout !== undefined ? Number(opts.timeout) : undefined;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliError("--timeout must be a positive number of milliseconds");
   const r = await runDoctorCheck(settings, { timeoutMs });

@@ -420,7 +420,7 @@ export function parseRegion(raw: string): Region {
 export async function runImport(opts: ImportOptions, io: Io): Promise<GeneratedProgram> {
   const region = opts.region !== undefined ? parseRegion(opts.region) : undefined;
   const kinds = opts.type !== undefined ? parseKinds(opts.type) : undefined;
-  const client = clientFrom(opts);
+  const client = clientFrom(opts, { note: (line) => io.err(line) });
   const account = await collectAccount(client, { region, kinds });
   const program = generateProgram(account, { source: client.baseUrl });
   const summary = program.resources.length === 0 ? "no objects to import" : `${program.resources.length} object(s) to adopt`;

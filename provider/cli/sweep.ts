@@ -256,7 +256,7 @@ export async function runSweep(opts: SweepCliOptions, io: Io): Promise<{ plan: S
   if (prefix.trim() === "") throw new CliError("--prefix is required and must not be empty (it would match every object)");
   const timeoutMs = opts.timeout !== undefined ? Number(opts.timeout) * 1000 : undefined;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliError("--timeout must be a positive number of seconds");
-  const client = clientFrom(opts);
+  const client = clientFrom(opts, { note: (line) => io.err(line) });
   const plan = planSweep(await listEverything(client), prefix);
   const objects = new Set(plan.steps.map((s) => s.id)).size;
   if (objects === 0) {

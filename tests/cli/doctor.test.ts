@@ -3,6 +3,7 @@
  * auth-scheme option): a renamed response field, the other auth header, no trailing slashes; plus an
  * unreachable endpoint and a wrong key. The check must only read (GET requests only, per the counters).
  */
+import * as os from "os";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { runCli } from "../../provider/cli";
 import { readOnlyOperations, runDoctorCheck, shareableReport, type DoctorReport } from "../../provider/cli/doctor";
@@ -220,15 +221,18 @@ describe("barrack doctor", () => {
     expect(err).toBe(`barrack: ${url} is unreachable\n`);
   });
 
-  it("without a key: one line saying how to set it", async () => {
+  it("without a key, outside a Pulumi project: one line saying how to set it", async () => {
     const saved = process.env.BARRACK_API_KEY;
+    const cwd = process.cwd(); // this repository is a Pulumi project (tests/cli/options.test.ts covers one)
     delete process.env.BARRACK_API_KEY;
+    process.chdir(os.tmpdir());
     try {
       const { code, err } = await cli(["--endpoint", "http://127.0.0.1:9/api/"]);
       expect(code).toBe(1);
       expect(err).toBe("barrack: No Barrack API key: set BARRACK_API_KEY in the environment (or pass --api-key)\n");
       expect(err.split("\n").filter(Boolean)).toHaveLength(1);
     } finally {
+      process.chdir(cwd);
       if (saved !== undefined) process.env.BARRACK_API_KEY = saved;
     }
   });

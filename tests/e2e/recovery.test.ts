@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Inventory } from "./support";
 import { type OperationResult, type TestStack, pulumiBinDir } from "./harness";
-import { NO_OBJECTS, objectCounts, objects, runBarrackCli, useE2eEmulator } from "./support";
+import { NO_OBJECTS, objectCounts, objects, runBarrackCliInStack, useE2eEmulator } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -125,9 +125,11 @@ describe("kill -9 of pulumi up while the instance is being built, then not finis
     // The killed run's volume, adopted by this up's create, is no deletion (though in state before the line).
     expect(up.filter((l) => l.startsWith("hourly burn:"))).toEqual([expect.stringMatching(/^hourly burn: USD [\d.]+ now → USD [\d.]+ after this plan \(\+0\.03: 100 GB NVMe data\)$/)]);
     expect(emu.inventory().instances.map((i) => i.vm_id)).toEqual([orphan.vm_id]);
-    // The sweep the warning names.
-    const sweep = await runBarrackCli(emu, ["sweep", "--prefix", orphan.vm_name, "--yes"]);
+    // The sweep the warning names, run as it says where `pulumi up` ran: it finds the stack's connection.
+    const sweep = await runBarrackCliInStack(stack, ["sweep", "--prefix", orphan.vm_name, "--yes"]);
     expect({ code: sweep.code, out: sweep.stdout + sweep.stderr }).toEqual({ code: 0, out: expect.stringContaining(orphan.vm_id) });
+    expect(sweep.stderr).toContain(`barrack: using stack ${stack.stackName}'s barrack:apiKey and barrack:endpoint ${emu.url}`);
+    expect(sweep.stdout + sweep.stderr).not.toContain(emu.apiKey);
     expect(emu.inventory().instances).toEqual([]);
   });
 });

@@ -74,12 +74,26 @@ export const BARRACK_CLI = path.resolve(__dirname, "../../dist/provider/cli/inde
  * Runs `barrack <args>` against `emulator` (its URL and key from the environment, as a user sets them).
  * Asynchronous: the suite's emulator answers from this process.
  */
-export function runBarrackCli(emulator: Pick<RunningEmulator, "url" | "apiKey">, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runBarrackCli(emulator: Pick<RunningEmulator, "url" | "apiKey">, args: string[]): Promise<CliRun> {
+  return barrack(args, { env: { ...process.env, BARRACK_API_URL: emulator.url, BARRACK_API_KEY: emulator.apiKey, BARRACK_AUTH_SCHEME: "" } });
+}
+
+/**
+ * Runs `barrack <args>` as a user does where they ran `pulumi up`: in the stack's project directory, with
+ * its Pulumi environment and no BARRACK_* connection settings (the command reads the stack's config).
+ */
+export function runBarrackCliInStack(stack: Pick<TestStack, "workDir" | "env">, args: string[]): Promise<CliRun> {
+  return barrack(args, { cwd: stack.workDir, env: { ...process.env, ...stack.env, BARRACK_API_URL: "", BARRACK_API_KEY: "", BARRACK_AUTH_SCHEME: "" } });
+}
+
+type CliRun = { code: number; stdout: string; stderr: string };
+
+function barrack(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<CliRun> {
   if (!fs.existsSync(BARRACK_CLI)) throw new Error(`${BARRACK_CLI} is missing: run \`npm run build\` first`);
   return new Promise((resolve) => {
-    execFile(process.execPath, [BARRACK_CLI, ...args], {
-      env: { ...process.env, BARRACK_API_URL: emulator.url, BARRACK_API_KEY: emulator.apiKey, BARRACK_AUTH_SCHEME: "" },
-    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [BARRACK_CLI, ...args], options, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
