@@ -6,7 +6,7 @@ import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../co
 import { checked, deleteBesideLeftovers } from "./interrupted";
 import type { ProviderImpl } from "./shared/crud";
 import type { ResourceTypeName } from "./shared/shim";
-import { noteChecked, noteOperation } from "./shared/stackState";
+import { noteChecked, noteOperation } from "./shared/run";
 
 /**
  * Each type's implementation, required on its first use: the provider process loads only the types its
@@ -47,7 +47,7 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
       return result;
     },
     diff: (id, olds, news) => impl.diff(id, olds, news),
-    // Mutations tell stackState what this update applied (the burn line's deletions, and whether it failed).
+    // Mutations tell run.ts what this update applied (the burn line's deletions, and whether it failed).
     create: (inputs) => noted("create", type, inputs, () => impl.create(inputs)),
     read: (id, props) => impl.read(id, props),
     update: (id, olds, news) => noted("update", type, olds, () => impl.update(id, olds, news)),

@@ -16,7 +16,8 @@
 import { atClose } from "./shared/closing";
 import type { ProviderImpl } from "./shared/definition";
 import type { ResourceTypeName } from "./shared/shim";
-import { barrackType, readStackState, wasChecked, type PendingCreate } from "./shared/stackState";
+import { wasChecked } from "./shared/run";
+import { barrackType, readStackState, type PendingCreate } from "./shared/stackState";
 
 /** Dependents first: an instance holds keys, scripts and volumes; an image holds its snapshot. */
 const DELETE_ORDER: readonly ResourceTypeName[] = ["Firewall", "Instance", "Image", "Snapshot", "Volume", "SshKey", "StartupScript"];
@@ -26,7 +27,7 @@ type ProviderOf = (type: ResourceTypeName) => ProviderImpl;
 let checkedAny = false;
 let removal: Promise<number> | undefined;
 
-/** After each check (which stackState's `noteChecked` records): arranges the close-time note on the first. */
+/** After each check (which run.ts's `noteChecked` records): arranges the close-time note on the first. */
 export function checked(providerOf: ProviderOf): void {
   if (checkedAny) return;
   checkedAny = true;

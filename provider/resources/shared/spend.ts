@@ -26,7 +26,8 @@
 import type { BarrackClient } from "../../client";
 import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
 import { atClose, CLOSE_WAIT_MS, resetClosingNotes } from "./closing";
-import { barrackType, forgetStackState, isDeletedByRun, readStackState, runFailed, type StackState, type StateResource } from "./stackState";
+import { forgetRun, isDeletedByRun, runFailed } from "./run";
+import { barrackType, forgetStackState, readStackState, type StackState, type StateResource } from "./stackState";
 import { isUnknown } from "./values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
@@ -89,6 +90,7 @@ export function resetPlanLedger(): void {
   catalogue = undefined;
   currentBurn = undefined;
   forgetStackState();
+  forgetRun();
   settled = {};
   resetClosingNotes();
 }
@@ -161,7 +163,7 @@ export function planCostSummary(state: StackState = { resources: [] }): string |
   return `hourly burn: ${c} ${money(current)} now → ${c} ${money(Math.max(0, current + delta))} after this plan (${sign}${money(Math.abs(delta))}: ${named.join(", ")}${more}${unknown})`;
 }
 
-/** The plan's deletions: priced resources of the state that leave it (stackState's `isDeletedByRun`). */
+/** The plan's deletions: priced resources of the state that leave it (run.ts's `isDeletedByRun`). */
 function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   const out: Costed[] = [];
   for (const r of resources) {

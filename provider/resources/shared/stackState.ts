@@ -61,66 +61,15 @@ interface Cli {
 }
 
 let cached: Promise<StackState> | undefined;
-/** The objects this process's checks were about: what the state holds and is not among them is deleted. */
-const checkedObjects = new Set<string>();
-
-/** An object by type, region and name: how a check's inputs and the state's resources are matched. */
-function objectKey(type: string, inputs: Record<string, unknown>): string {
-  return `${type}\u0000${String(inputs.region)}\u0000${String(inputs.name)}`;
-}
-
-/**
- * Records that a check of this process was about the object `inputs` name. Called with a check's old
- * inputs (the state's) and its new ones: in an update, a resource this run created may already be in the
- * state when it is read.
- */
-export function noteChecked(type: string, inputs: Record<string, unknown> | undefined): void {
-  if (inputs?.name !== undefined) checkedObjects.add(objectKey(type, inputs));
-}
-
-/** Whether a check of this process was about the object of the state (or pending create) with `inputs`. */
-export function wasChecked(type: string, inputs: Record<string, unknown>): boolean {
-  return checkedObjects.has(objectKey(type, inputs));
-}
-
-/**
- * The engine's mutating calls in this process. A preview makes none, so its deletions can only be
- * inferred (in state, checked by no one); an update makes them, so its deletions are also among the
- * deletes it called: a failed update stops registering the program's resources, and the ones it never
- * reached are not being deleted.
- */
-const run = { applying: false, failed: false, deleted: new Set<string>() };
-
-/** Records a create, update or delete the engine called (the deleted object by its state's properties). */
-export function noteOperation(op: "create" | "update" | "delete", type: string, props: Record<string, unknown> | undefined, ok: boolean): void {
-  run.applying = true;
-  if (!ok) run.failed = true;
-  if (op === "delete" && ok && props?.name !== undefined) run.deleted.add(objectKey(type, props));
-}
-
-/** Whether the state's object with `inputs` leaves the stack in this run (see `run`). */
-export function isDeletedByRun(type: string, inputs: Record<string, unknown>): boolean {
-  // Checked: still declared (a replacement's old half is deleted too, and its cost is the check's to count).
-  if (wasChecked(type, inputs)) return false;
-  return !run.applying || run.deleted.has(objectKey(type, inputs));
-}
-
-/** Whether an operation of this process failed: the update stopped short of its plan. */
-export function runFailed(): boolean {
-  return run.failed;
-}
-
 /** Reads the state of the stack the running CLI deploys, once per process. */
 export function readStackState(): Promise<StackState> {
   cached ??= exportState();
   return cached;
 }
 
-/** Forgets the state read and the checks noted (tests). */
+/** Forgets the state read (tests). */
 export function forgetStackState(): void {
   cached = undefined;
-  checkedObjects.clear();
-  Object.assign(run, { applying: false, failed: false, deleted: new Set<string>() });
 }
 
 function exportState(): Promise<StackState> {

@@ -6,7 +6,8 @@
 import { BarrackClient } from "../../../provider/client";
 import type { Instance } from "../../../provider/contract";
 import { burnLine, HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
-import { noteChecked, noteOperation, type StateResource } from "../../../provider/resources/shared/stackState";
+import { noteChecked, noteOperation } from "../../../provider/resources/shared/run";
+import type { StateResource } from "../../../provider/resources/shared/stackState";
 import { UNKNOWN, useEmulator } from "../support";
 
 const handle = useEmulator();

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkpointFile, ExportAttempt, exportInvocation, exportWithRetries, forgetStackState, noteChecked, readCheckpoint, readStackState, stateOf, wasChecked } from "../../../provider/resources/shared/stackState";
+import { checkpointFile, ExportAttempt, exportInvocation, exportWithRetries, readCheckpoint, readStackState, stateOf } from "../../../provider/resources/shared/stackState";
 
 describe("the stack the running CLI deploys", () => {
   it("passes on the stack and directory flags, in every spelling", () => {
@@ -53,20 +53,6 @@ describe("an export that finds the checkpoint being rewritten", () => {
     const { calls, once } = attempts(noStack, read);
     expect(await exportWithRetries(once)).toEqual(noStack.state);
     expect(calls.count).toBe(1);
-  });
-});
-
-describe("which objects of the state this process's checks were about", () => {
-  it("matches by type, region and name; a check's inputs without a name note nothing", () => {
-    forgetStackState();
-    noteChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1", sizeGb: 100 });
-    noteChecked("Instance", {}); // a create's old inputs
-    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1", type: "NVMe" })).toBe(true);
-    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "NORWAY-1" })).toBe(false);
-    expect(wasChecked("Snapshot", { name: "data-1a2b3c4", region: "FINLAND-1" })).toBe(false);
-    expect(wasChecked("Instance", {})).toBe(false);
-    forgetStackState();
-    expect(wasChecked("Volume", { name: "data-1a2b3c4", region: "FINLAND-1" })).toBe(false);
   });
 });
 
