@@ -16,7 +16,7 @@
 import { atClose } from "./shared/closing";
 import type { ProviderImpl } from "./shared/definition";
 import type { ResourceTypeName } from "./shared/shim";
-import { wasChecked } from "./shared/run";
+import { anyChecked, wasChecked } from "./shared/run";
 import { barrackType, readStackState, type PendingCreate } from "./shared/stackState";
 
 /** Dependents first: an instance holds keys, scripts and volumes; an image holds its snapshot. */
@@ -24,14 +24,13 @@ const DELETE_ORDER: readonly ResourceTypeName[] = ["Firewall", "Instance", "Imag
 
 type ProviderOf = (type: ResourceTypeName) => ProviderImpl;
 
-let checkedAny = false;
 let removal: Promise<number> | undefined;
+let note: (() => Promise<string[]>) | undefined;
 
-/** After each check (which run.ts's `noteChecked` records): arranges the close-time note on the first. */
+/** After each check (which run.ts's `noteChecked` records): arranges the close-time note, once. */
 export function checked(providerOf: ProviderOf): void {
-  if (checkedAny) return;
-  checkedAny = true;
-  atClose(() => abandonedNote(providerOf));
+  note ??= () => abandonedNote(providerOf);
+  atClose(note);
 }
 
 /**
@@ -39,7 +38,7 @@ export function checked(providerOf: ProviderOf): void {
  * objects it removed (0 in a process that checked something, or had nothing to remove).
  */
 export function removeLeftovers(providerOf: ProviderOf): Promise<number> {
-  if (checkedAny) return Promise.resolve(0);
+  if (anyChecked()) return Promise.resolve(0);
   removal ??= (async () => {
     let removed = 0;
     for (const { kind, pending, writtenAt } of await pendingCreates()) {

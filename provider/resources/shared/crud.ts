@@ -22,7 +22,7 @@ import type { BarrackClient } from "../../client";
 import { BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client/errors";
 import { hasCredentials, maxHourlySpend, sharedClient } from "../../config";
 import { NAME_RULES } from "../../platform";
-import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption } from "./adopt";
+import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption, type OwnershipFacts } from "./adopt";
 import { AUTONAME_KEY, autoname, looksAutonamed, parseSeed } from "./naming";
 import { defaultsFor, failureFor, knownFieldsWithDefaults, pick, showValue, stripUnknown } from "./inputs";
 import { UNKNOWN, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
@@ -173,24 +173,21 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     }
   }
 
+  /** What decides whether `api` may be this resource's (adopt.ts), `notBefore` being the earliest it may date from. */
+  function ownershipFacts(args: Args, api: Api, name: string, autonamed: boolean, notBefore: number): OwnershipFacts {
+    const createdAt = plainOutputs(args, api).createdAt;
+    const mismatches = mismatchesWith(args, api, !autonamed);
+    return { type: def.type, id: def.idOf(api), name, autonamed, mismatches, createdAt: typeof createdAt === "string" ? createdAt : undefined, notBefore };
+  }
+
   function adoptOrRefuse(ctx: OperationContext, args: Args, api: Api, label: string, context: string, cause: Error): Api {
     const id = def.idOf(api);
-    const mismatches = mismatchesWith(args, api, !ctx.autonamed);
-    const createdAt = plainOutputs(args, api).createdAt;
-    const facts = {
-      type: def.type,
-      id,
-      name: label,
-      autonamed: ctx.autonamed,
-      mismatches,
-      createdAt: typeof createdAt === "string" ? createdAt : undefined,
-      notBefore: Date.now() - timeoutMs(args, "create"),
-    };
+    const facts = ownershipFacts(args, api, label, ctx.autonamed, Date.now() - timeoutMs(args, "create"));
     const refusal = refuseAdoption(facts);
     if (refusal !== undefined) throw new Error(conflictMessage(facts, `${refusal} (${context})`), { cause });
     ctx.log(
       `adopted ${id}, which ${ctx.autonamed ? "holds this resource's autonamed name" : "matches the inputs"} (an earlier or lost create request made it)` +
-        (mismatches.length > 0 ? `; it differs from the inputs (${describeMismatches(mismatches)}), so the next \`pulumi up\` replaces it` : ""),
+        (facts.mismatches.length > 0 ? `; it differs from the inputs (${describeMismatches(facts.mismatches)}), so the next \`pulumi up\` replaces it` : ""),
     );
     return api;
   }
@@ -475,13 +472,12 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
    */
   function leftoverRefusal(args: Args, api: Api, writtenAt: number | undefined): string | undefined {
     if (writtenAt === undefined) return "the state does not say when that run began";
-    const createdAt = plainOutputs(args, api).createdAt;
-    const created = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
+    const facts = ownershipFacts(args, api, String(def.nameKey ? args[def.nameKey] : ""), false, writtenAt - CLOCK_SLACK_MS);
+    const created = Date.parse(facts.createdAt ?? "");
     if (!Number.isFinite(created)) return "its creation time is unknown";
-    const facts = { type: def.type, id: def.idOf(api), name: String(def.nameKey ? args[def.nameKey] : ""), autonamed: false, mismatches: mismatchesWith(args, api, true), createdAt: String(createdAt), notBefore: writtenAt - CLOCK_SLACK_MS };
     const refusal = refuseAdoption(facts);
     if (refusal !== undefined) return refusal;
-    if (created > writtenAt + timeoutMs(args, "create") + CLOCK_SLACK_MS) return `it was created at ${String(createdAt)}, after that run's create could have made it`;
+    if (created > writtenAt + timeoutMs(args, "create") + CLOCK_SLACK_MS) return `it was created at ${facts.createdAt}, after that run's create could have made it`;
     return undefined;
   }
 

@@ -7,6 +7,8 @@
 
 /** The objects this process's checks were about: what the state holds and is not among them is deleted. */
 const checkedObjects = new Set<string>();
+/** Whether any check ran (a create's old inputs name no object, yet the process serves a program). */
+let checkedAny = false;
 
 /** An object by type, region and name: how a check's inputs and the state's resources are matched. */
 function objectKey(type: string, inputs: Record<string, unknown>): string {
@@ -19,12 +21,18 @@ function objectKey(type: string, inputs: Record<string, unknown>): string {
  * state when it is read.
  */
 export function noteChecked(type: string, inputs: Record<string, unknown> | undefined): void {
+  checkedAny = true;
   if (inputs?.name !== undefined) checkedObjects.add(objectKey(type, inputs));
 }
 
 /** Whether a check of this process was about the object of the state (or pending create) with `inputs`. */
 export function wasChecked(type: string, inputs: Record<string, unknown>): boolean {
   return checkedObjects.has(objectKey(type, inputs));
+}
+
+/** Whether this process checked anything: a `pulumi destroy` (no program) checks nothing. */
+export function anyChecked(): boolean {
+  return checkedAny;
 }
 
 /**
@@ -57,5 +65,6 @@ export function runFailed(): boolean {
 /** Forgets what was noted (tests). */
 export function forgetRun(): void {
   checkedObjects.clear();
+  checkedAny = false;
   Object.assign(run, { applying: false, failed: false, deleted: new Set<string>() });
 }

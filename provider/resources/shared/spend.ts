@@ -172,7 +172,7 @@ function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
     // What a restore inherited is only in the outputs; what the program said wins.
     const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
     const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);
-    const costed = costOf({ type, label, before: props, after: {} }, prices, true);
+    const costed = deletedCost(type, label, props, prices);
     if (costed !== undefined && costed.before > 0) out.push(costed);
   }
   return out;
@@ -210,18 +210,18 @@ function costProperty(entry: PlanEntry): string {
   return "(plan)";
 }
 
-/** `deleted`: what `entry.before` costs goes away (`entry.after` is not read). */
-function costOf(entry: PlanEntry, prices: Catalogue, deleted = false): Costed | undefined {
-  if (deleted) {
-    const before = entry.before ?? {};
-    const priced = ({
-      Instance: () => ({ cost: instanceHourly(before, prices), what: `${String(before.gpuCount)}× ${String(before.gpuModel)}` }),
-      Volume: () => ({ cost: volumeHourly(before, prices), what: `${String(before.sizeGb)} GB ${String(before.type)}` }),
-      Snapshot: () => ({ cost: snapshotHourly(before, prices), what: `${String(before.sizeGb)} GB snapshot` }),
-    } as Record<string, (() => { cost: number | undefined; what: string }) | undefined>)[entry.type]?.();
-    if (priced?.cost === undefined) return undefined;
-    return { type: entry.type, label: entry.label, before: priced.cost, after: 0, description: `${priced.what} ${entry.label} (deleted)` };
-  }
+/** What a deleted resource of the state (`props`: its outputs, then its inputs) stops costing. */
+function deletedCost(type: string, label: string, props: Record<string, unknown>, prices: Catalogue): Costed | undefined {
+  const priced = ({
+    Instance: () => ({ cost: instanceHourly(props, prices), what: `${String(props.gpuCount)}× ${String(props.gpuModel)}` }),
+    Volume: () => ({ cost: volumeHourly(props, prices), what: `${String(props.sizeGb)} GB ${String(props.type)}` }),
+    Snapshot: () => ({ cost: snapshotHourly(props, prices), what: `${String(props.sizeGb)} GB snapshot` }),
+  } as Record<string, (() => { cost: number | undefined; what: string }) | undefined>)[type]?.();
+  if (priced?.cost === undefined) return undefined;
+  return { type, label, before: priced.cost, after: 0, description: `${priced.what} ${label} (deleted)` };
+}
+
+function costOf(entry: PlanEntry, prices: Catalogue): Costed | undefined {
   if (entry.type === "Instance") {
     // A snapshot restore omits what it inherits: use the old values when the new ones are absent.
     const after = { ...pickDefined(entry.before, ["gpuModel", "gpuCount"]), ...pickDefined(entry.after, ["gpuModel", "gpuCount", "powerState"]) };

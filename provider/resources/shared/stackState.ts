@@ -48,7 +48,7 @@ export type StackState =
 const MAX_HOPS = 8;
 /** A state export of a large stack on a remote backend can take a while; the burn line waits this long. */
 const EXPORT_TIMEOUT_MS = 20_000;
-/** Exports tried when one finds the checkpoint being rewritten, and the pause before the next (× attempt). */
+/** Reads tried when one finds the checkpoint being rewritten, and the pause before the next (× attempt). */
 const TORN_READ_ATTEMPTS = 4;
 const TORN_READ_PAUSE_MS = 100;
 /** Flags of `pulumi preview` / `up` that limit the run to some resources. */
@@ -112,35 +112,40 @@ export function checkpointFile(env: NodeJS.ProcessEnv, invocation: string[]): { 
 }
 
 /** The checkpoint file's state, or undefined (then the CLI is asked): missing, another stack's, or torn throughout. */
-export async function readCheckpoint(file: { path: string; stack: string }): Promise<StackState | undefined> {
-  for (let attempt = 1; attempt <= TORN_READ_ATTEMPTS; attempt++) {
+export function readCheckpoint(file: { path: string; stack: string }): Promise<StackState | undefined> {
+  return untorn(async () => {
     let text: string;
     try {
       text = await fs.promises.readFile(file.path, "utf8");
     } catch {
-      return undefined;
+      return { value: undefined, torn: false };
     }
     try {
       const { checkpoint } = JSON.parse(text) as { checkpoint?: { stack?: string; latest?: unknown } };
-      if (checkpoint?.stack !== file.stack) return undefined;
-      return stateOf({ deployment: checkpoint.latest ?? {} });
+      return { value: checkpoint?.stack === file.stack ? stateOf({ deployment: checkpoint.latest ?? {} }) : undefined, torn: false };
     } catch {
-      // Being rewritten (see exportWithRetries): read it again in a moment.
-      await new Promise((r) => setTimeout(r, TORN_READ_PAUSE_MS * attempt));
+      return { value: undefined, torn: true };
     }
-  }
-  return undefined;
+  });
+}
+
+/** `pulumi stack export`, tried again while it finds the checkpoint being rewritten (see `untorn`). */
+export function exportWithRetries(exportOnce: () => Promise<ExportAttempt>): Promise<StackState> {
+  return untorn(async () => {
+    const { state, cliSaid } = await exportOnce();
+    return { value: state, torn: /failed to load checkpoint/.test(cliSaid) };
+  });
 }
 
 /**
- * The file backend rewrites the checkpoint in place at every step of an update, so an export that reads it
- * mid-write finds it empty ("failed to load checkpoint: EOF", seen in one run in four of an up under
- * load): such an export is tried again a few times, a moment later.
+ * The file backend rewrites the checkpoint in place at every step of an update, so a read (ours, or the
+ * CLI's export: "failed to load checkpoint: EOF", seen in one run in four of an up under load) can find
+ * it empty or cut short: such a read is tried again a few times, a moment later; the last one is the answer.
  */
-export async function exportWithRetries(exportOnce: () => Promise<ExportAttempt>): Promise<StackState> {
+async function untorn<T>(read: () => Promise<{ value: T; torn: boolean }>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const { state, cliSaid } = await exportOnce();
-    if (!/failed to load checkpoint/.test(cliSaid) || attempt === TORN_READ_ATTEMPTS) return state;
+    const { value, torn } = await read();
+    if (!torn || attempt === TORN_READ_ATTEMPTS) return value;
     await new Promise((r) => setTimeout(r, TORN_READ_PAUSE_MS * attempt));
   }
 }

@@ -17,6 +17,14 @@ const H100 = "H100-SXM5-80GB"; // USD 2.49 per GPU per hour
 const trainer = { type: "Instance", label: "trainer", after: { region: "FINLAND-1", gpuModel: H100, gpuCount: 2, powerState: "running" } };
 const data = { type: "Volume", label: "data", after: { region: "FINLAND-1", type: "NVMe", sizeGb: 500 } }; // USD 0.30 per TB per hour
 
+/** A resource of the stack's state, named `<name>-1a2b3c4`. */
+const inState = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): StateResource => ({
+  urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/barrack:${type}::${name}`,
+  type: `pulumi-nodejs:dynamic/barrack:${type}`,
+  inputs: { name: `${name}-1a2b3c4`, ...inputs },
+  outputs,
+});
+
 let keys = 0;
 async function deployed(name: string): Promise<Instance> {
   const { ssh_key } = await handle.client.call("createSshKey", { body: { name: `spend-key-${++keys}` } });
@@ -115,12 +123,6 @@ describe("plan ledger", () => {
   });
 
   it("counts the state's priced resources that no check was about as deleted, and says when the state is unknown", async () => {
-    const inState = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): StateResource => ({
-      urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/barrack:${type}::${name}`,
-      type: `pulumi-nodejs:dynamic/barrack:${type}`,
-      inputs: { name: `${name}-1a2b3c4`, ...inputs },
-      outputs,
-    });
     const kept = inState("Instance", "trainer", trainer.after);
     const state = [
       kept,
@@ -151,13 +153,11 @@ describe("plan ledger", () => {
   });
 
   it("in an update, counts as deleted only what the engine deleted; after a failed operation it prints no line", async () => {
-    const inState = (name: string, gpuCount: number): StateResource => ({
-      urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/barrack:Instance::${name}`,
-      type: "pulumi-nodejs:dynamic/barrack:Instance",
-      inputs: { name: `${name}-1a2b3c4`, region: "FINLAND-1", gpuModel: H100, gpuCount },
-      outputs: { name: `${name}-1a2b3c4`, region: "FINLAND-1", gpuModel: H100, gpuCount },
-    });
-    const [gone, unreached] = [inState("gone", 1), inState("unreached", 2)];
+    const instance = (name: string, gpuCount: number) => {
+      const props = { region: "FINLAND-1", gpuModel: H100, gpuCount };
+      return inState("Instance", name, props, { name: `${name}-1a2b3c4`, ...props });
+    };
+    const [gone, unreached] = [instance("gone", 1), instance("unreached", 2)];
     await recordPlanCost(data, handle.client);
     // An update: the engine created the volume and deleted `gone`; it never reached `unreached`'s check.
     noteOperation("create", "Volume", { ...data.after, name: "data-1a2b3c4" }, true);
