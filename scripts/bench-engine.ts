@@ -23,18 +23,21 @@
  *   - API mutations (non-GET requests) during both previews (target 0);
  *   - requests per create (POST volumes/ + GET volumes/{volume_id}/ during the counted up, per volume;
  *     ≤ 2.5) and per delete (DELETE + GET during the counted destroy; ≤ 2);
- *   - peak RSS (VmHWM) of the dynamic-provider process during the (timed) up, barrack / no-op (≤ 1.05×).
+ *   - peak RSS (VmHWM) of the dynamic-provider process during the (timed) up, barrack / no-op (≤ 1.05×);
+ *     for reference, what loading the Volume implementation alone adds to a process that has loaded
+ *     @pulumi/pulumi, before any request, as a share of the no-op's peak (the part no tuning of the
+ *     provider's work can remove).
  *
  *   npm run bench:engine -- --rounds 5 --count 100
  *
  * The CLI comes from scripts/ensure-pulumi.sh (or PULUMI_BARRACK_BIN_DIR), as for the e2e tests.
  */
-import { ChildProcess, execFile } from "child_process";
+import { ChildProcess, execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_DELAYS, startEmulator, type RunningEmulator } from "../emulator";
-import { exitCode, offlineEnv, pulumiBinDir, writeProject } from "./engine";
+import { exitCode, offlineEnv, pulumiBinDir, REPO_ROOT, writeProject } from "./engine";
 
 /** The emulator the wall times are measured against: near-instant, so they compare what the provider adds. */
 const WALL_TIME_SCALE = 0.0001;
@@ -231,6 +234,30 @@ class Stack {
 // Figures
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * RSS that loading the Volume implementation (zod, axios, the contract, ours) adds, in KiB: measured in a
+ * fresh node that has first loaded what the dynamic-provider process already has (@pulumi/pulumi and
+ * node's HTTP stacks), after a GC on each side, before any request. Median of 3 such processes.
+ */
+function implementationLoadKiB(): number {
+  const script = `
+    const fs = require("fs");
+    const rss = () => Number(/^VmRSS:\\s+(\\d+) kB/m.exec(fs.readFileSync("/proc/self/status", "utf8"))[1]);
+    require("@pulumi/pulumi"); require("http"); require("https"); require("http2");
+    global.gc(); const before = rss();
+    require("pulumi-barrack/provider-impl").attach("Volume", { get: () => undefined });
+    global.gc(); console.log(rss() - before);`;
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, ["--expose-gc", "-e", script], { cwd: REPO_ROOT, encoding: "utf8" });
+    const kib = Number(r.stdout.trim());
+    if (r.status !== 0 || !Number.isFinite(kib)) throw new Error(`measuring the implementation's load failed (status ${r.status}): ${r.stderr.slice(-2000)}`);
+    samples.push(kib);
+  }
+  return median(samples);
+}
+
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -392,6 +419,12 @@ async function main(): Promise<void> {
       const ok = t.value <= t.target + 1e-9;
       console.log(`${t.name.padEnd(width)}  ${value.padStart(8)}  target ≤ ${t.target}${t.unit}  ${ok ? "PASS" : "MISS"}  (${t.detail})`);
     }
+
+    const loadMiB = implementationLoadKiB() / 1024;
+    console.log(
+      `\nfor reference: loading the Volume implementation adds ${loadMiB.toFixed(1)} MiB of RSS before any request ` +
+        `(${((100 * loadMiB) / median(rss.noop)).toFixed(1)} % of the no-op's peak; the RSS target allows 5 % in all)`,
+    );
 
     // For reference, the counted stack's up and destroy (not compared with the no-op): each volume is
     // "creating" for DEFAULT_DELAYS.volumeCreate simulated seconds (and "deleting" for volumeDelete), and

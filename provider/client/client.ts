@@ -372,7 +372,10 @@ export class BarrackClient {
     const attempt = ++ctx.attempts;
     const queuedAt = Date.now();
     let startedAt = queuedAt;
-    const line = (outcome: string, requestId: string | undefined) => {
+    // The request id is read from the raw body only for a log line: not at all without a logger.
+    const line = (outcome: string, response: AxiosResponse | undefined) => {
+      if (!this.#logger) return;
+      const requestId = response ? requestIdOf(response.data, response.headers) : undefined;
       const now = Date.now();
       const queued = startedAt - queuedAt;
       this.#log(
@@ -386,13 +389,12 @@ export class BarrackClient {
         startedAt = Date.now();
         return httpAdapter(config);
       });
-      line(String(res.status), requestIdOf(res.data, res.headers));
+      line(String(res.status), res);
       return res;
     } catch (err) {
       const f = classifyFailure(err);
       if (f?.kind === "status" && f.status === 429 && f.retryAfterMs !== undefined) pauseSharedLimiter(f.retryAfterMs);
-      const res = axios.isAxiosError(err) ? err.response : undefined;
-      line(describeFailure(f), res ? requestIdOf(res.data, res.headers) : undefined);
+      line(describeFailure(f), axios.isAxiosError(err) ? err.response : undefined);
       throw err;
     }
   }
