@@ -91,10 +91,14 @@ describe.each([
     expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 2.94 after this plan (+0.15: 1500 GB NVMe data; deletions not counted: a targeted run)"]);
   });
 
-  it("a plan that only deletes says what it saves", async () => {
+  it("a plan that only deletes says what it saves, on the stack named or the one selected", async () => {
     await stack.setAllConfig({ instances: "0", volumeGb: "1000" });
-    const preview = await stack.preview();
-    expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 0.30 after this plan (−2.49: 1× H100-SXM5-80GB trainer0 (deleted))"]);
+    const line = "hourly burn: USD 2.79 now → USD 0.30 after this plan (−2.49: 1× H100-SXM5-80GB trainer0 (deleted))";
+    expect(burnLines(await stack.preview())).toEqual([line]);
+    // Without --stack the CLI deploys the workspace's selected stack, and the provider finds that state too.
+    const bare = await stack.cli(["preview"], { selectedStack: true });
+    expect(bare.code).toBe(0);
+    expect([...new Set(bare.stdout.match(/hourly burn: .*/g)?.map((l) => l.trim()))]).toEqual([line]);
   });
 
   it("an update that fails prints no line: its plan's burn is not what it leaves", async () => {

@@ -2,8 +2,9 @@
  * What the stack's state holds, read once per provider process: the one place a plan's deletions, and the
  * creates an interrupted run left pending, can be learnt from. The engine never tells a dynamic provider
  * what it will delete (a removed resource reaches no provider call at preview), nor what a killed run was
- * creating, so the burn line (spend.ts) and `pulumi destroy` (resources/interrupted.ts) ask the CLI that
- * runs this process: `pulumi stack export`, read-only, for the stack that CLI was invoked on.
+ * creating, so the burn line (spend.ts) and `pulumi destroy` (resources/interrupted.ts) read it: from a
+ * local file backend's checkpoint file where that is certain (checkpointFile, workspace.ts), else by
+ * asking the CLI that runs this process, `pulumi stack export`, read-only, for the stack it deploys.
  *
  * The CLI is found among this process's ancestors (the engine starts the provider through a shell); its
  * arguments say which stack (`--stack`), which directory (`--cwd`) and whether the run is targeted
@@ -14,6 +15,7 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { cliTarget } from "./workspace";
 
 /** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
 const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
@@ -77,23 +79,23 @@ function exportState(): Promise<StackState> {
   if (typeof cli === "string") return Promise.resolve({ unavailable: cli });
   const invocation = exportInvocation(cli.args);
   if (typeof invocation === "string") return Promise.resolve({ unavailable: invocation });
-  const file = checkpointFile(process.env, invocation);
+  const file = checkpointFile(process.env, invocation, cli.cwd);
   return (file === undefined ? Promise.resolve(undefined) : readCheckpoint(file)).then((state) => state ?? exportWithRetries(() => exportOnce(cli, invocation)));
 }
 
 /**
- * Where a local file backend keeps the stack's checkpoint, when that is certain: PULUMI_BACKEND_URL is an
- * absolute `file://` URL, the run names its stack (`--stack`), and the engine named the project
- * (PULUMI_PROJECT). Reading that file costs a JSON.parse where `pulumi stack export` costs a second CLI
- * process (~0.15 s of CPU, on the cores the deployment is using). In every other case (a cloud backend,
- * the workspace's selected stack, a compressed checkpoint, unusual names) the CLI is asked.
+ * Where a local file backend keeps the stack's checkpoint, when that is certain: the CLI's backend (see
+ * workspace.ts) is an absolute `file://` URL, its stack is known (`--stack`, PULUMI_STACK or the selected
+ * one), and the engine named the project (PULUMI_PROJECT). Reading that file costs a JSON.parse where
+ * `pulumi stack export` costs a second CLI process (~0.15 s of CPU, on the cores the deployment is using).
+ * In every other case (a cloud backend, a compressed checkpoint, unusual names) the CLI is asked.
  */
-export function checkpointFile(env: NodeJS.ProcessEnv, invocation: string[]): { path: string; stack: string } | undefined {
-  const url = env.PULUMI_BACKEND_URL ?? "";
+export function checkpointFile(env: NodeJS.ProcessEnv, invocation: string[], cliCwd: string): { path: string; stack: string } | undefined {
   const project = env.PULUMI_PROJECT ?? "";
-  const stackArg = invocation[invocation.indexOf("--stack") + 1];
-  if (!url.startsWith("file:///") || invocation.indexOf("--stack") < 0 || stackArg === undefined || process.platform === "win32") return undefined;
-  const parts = stackArg.split("/");
+  const flag = (name: string) => (invocation.indexOf(name) < 0 ? undefined : invocation[invocation.indexOf(name) + 1]);
+  const target = cliTarget({ env, stackArg: flag("--stack"), dir: path.resolve(cliCwd, flag("--cwd") ?? ".") });
+  if (target === undefined || !target.backendUrl.startsWith("file:///") || process.platform === "win32") return undefined;
+  const parts = target.stack.split("/");
   const name = parts[parts.length - 1];
   const plain = /^[A-Za-z0-9_.-]+$/;
   if (!plain.test(project) || !plain.test(name) || parts.length > 3 || (parts.length > 1 && parts[0] !== "organization") || (parts.length === 3 && parts[1] !== project)) {
@@ -101,7 +103,7 @@ export function checkpointFile(env: NodeJS.ProcessEnv, invocation: string[]): { 
   }
   let root: string;
   try {
-    root = decodeURIComponent(new URL(url).pathname);
+    root = decodeURIComponent(new URL(target.backendUrl).pathname);
   } catch {
     return undefined;
   }

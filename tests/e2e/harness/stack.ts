@@ -134,8 +134,11 @@ export interface TestStack {
   importState(json: string): Promise<void>;
   /** Resources in the state, without the stack resource and provider resources. */
   resources(opts?: { showSecrets?: boolean }): Promise<StateResource[]>;
-  /** Runs `pulumi <args>` in workDir with the stack's environment (adds `--stack` unless present). Never throws on a non-zero exit. */
-  cli(args: string[]): Promise<CliResult>;
+  /**
+   * Runs `pulumi <args>` in workDir with the stack's environment (adds `--stack` unless present, or unless
+   * `selectedStack`: then the CLI takes the workspace's selected stack, this one). Never throws on a non-zero exit.
+   */
+  cli(args: string[], opts?: { selectedStack?: boolean }): Promise<CliResult>;
   /** Destroys whatever is left (errors are reported, not thrown), then removes the temp dirs. Idempotent. */
   dispose(): Promise<{ destroyed: boolean; error?: string }>;
 }
@@ -268,10 +271,10 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
   }
   const projectName = (await stack.workspace.projectSettings()).name;
 
-  const runCli = (args: string[]): Promise<CliResult> =>
+  const runCli = (args: string[], o: { selectedStack?: boolean } = {}): Promise<CliResult> =>
     new Promise((resolve) => {
       const full = [...args];
-      if (!full.includes("--stack") && !full.includes("-s")) full.push("--stack", stackName);
+      if (!o.selectedStack && !full.includes("--stack") && !full.includes("-s")) full.push("--stack", stackName);
       if (!full.includes("--non-interactive")) full.push("--non-interactive");
       execFile(
         path.join(binDir, "pulumi"),

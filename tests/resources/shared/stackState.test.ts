@@ -3,6 +3,7 @@
  * running CLI was given, a local file backend's checkpoint read directly, an export that finds the checkpoint mid-write, what happens without a CLI above this process, and matching the state's objects
  * with what this process checked.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -81,7 +82,10 @@ describe("what `pulumi stack export` says", () => {
 
 describe("a local file backend's checkpoint, read without asking the CLI", () => {
   let root: string;
-  const env = (over: Record<string, string | undefined> = {}) => ({ PULUMI_BACKEND_URL: `file://${root}`, PULUMI_PROJECT: "gpu-fleet", ...over });
+  let project: string;
+  // PULUMI_HOME of the test's own: never the developer's login or workspaces.
+  const env = (over: Record<string, string | undefined> = {}) => ({ PULUMI_BACKEND_URL: `file://${root}`, PULUMI_PROJECT: "gpu-fleet", PULUMI_HOME: path.join(root, "home"), ...over });
+  const checkpointOf = (e: NodeJS.ProcessEnv, invocation: string[]) => checkpointFile(e, invocation, project);
   const fileOf = (stack = "dev") => path.join(root, ".pulumi", "stacks", "gpu-fleet", `${stack}.json`);
   const write = (stack: string, latest: unknown) => {
     fs.mkdirSync(path.dirname(fileOf(stack)), { recursive: true });
@@ -89,27 +93,43 @@ describe("a local file backend's checkpoint, read without asking the CLI", () =>
   };
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "barrack-checkpoint-"));
+    project = path.join(root, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: gpu-fleet\nruntime: nodejs\n");
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("is where the CLI keeps it, for a stack named by --stack in any of its forms", () => {
     const expected = { path: fileOf(), stack: "organization/gpu-fleet/dev" };
-    expect(checkpointFile(env(), ["--stack", "dev"])).toEqual(expected);
-    expect(checkpointFile(env(), ["--stack", "organization/dev", "--cwd", "infra"])).toEqual(expected);
-    expect(checkpointFile(env(), ["--stack", "organization/gpu-fleet/dev"])).toEqual(expected);
+    expect(checkpointOf(env(), ["--stack", "dev"])).toEqual(expected);
+    expect(checkpointOf(env(), ["--stack", "organization/dev", "--cwd", "infra"])).toEqual(expected);
+    expect(checkpointOf(env(), ["--stack", "organization/gpu-fleet/dev"])).toEqual(expected);
+  });
+
+  it("is found for the stack the CLI picks without --stack: PULUMI_STACK, else the workspace's selection", () => {
+    const workspaces = path.join(root, "home", "workspaces");
+    fs.mkdirSync(workspaces, { recursive: true });
+    const hash = createHash("sha1").update(path.join(project, "Pulumi.yaml")).digest("hex");
+    fs.writeFileSync(path.join(workspaces, `gpu-fleet-${hash}-workspace.json`), JSON.stringify({ stacks: { [`file://${root}`]: "organization/gpu-fleet/dev" } }));
+    expect(checkpointOf(env(), [])).toEqual({ path: fileOf("dev"), stack: "organization/gpu-fleet/dev" });
+    expect(checkpointOf(env({ PULUMI_STACK: "prod" }), [])).toEqual({ path: fileOf("prod"), stack: "organization/gpu-fleet/prod" });
+    expect(checkpointOf(env({ PULUMI_STACK: "prod" }), ["--stack", "test"])).toEqual({ path: fileOf("test"), stack: "organization/gpu-fleet/test" });
   });
 
   it("is left to the CLI whenever the file is not certain", () => {
-    expect(checkpointFile(env(), [])).toBeUndefined(); // the workspace's selected stack
-    expect(checkpointFile(env({ PULUMI_BACKEND_URL: "s3://bucket/state" }), ["--stack", "dev"])).toBeUndefined();
-    expect(checkpointFile(env({ PULUMI_BACKEND_URL: undefined }), ["--stack", "dev"])).toBeUndefined(); // `pulumi login`
-    expect(checkpointFile(env({ PULUMI_BACKEND_URL: "file://~/state" }), ["--stack", "dev"])).toBeUndefined();
-    expect(checkpointFile(env({ PULUMI_PROJECT: undefined }), ["--stack", "dev"])).toBeUndefined();
-    expect(checkpointFile(env(), ["--stack", "acme/gpu-fleet/dev"])).toBeUndefined();
-    expect(checkpointFile(env(), ["--stack", "organization/other/dev"])).toBeUndefined();
+    expect(checkpointOf(env(), [])).toBeUndefined(); // no stack selected in the workspace
+    expect(checkpointOf(env({ PULUMI_BACKEND_URL: "s3://bucket/state" }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointOf(env({ PULUMI_BACKEND_URL: undefined }), ["--stack", "dev"])).toBeUndefined(); // `pulumi login`
+    expect(checkpointOf(env({ PULUMI_BACKEND_URL: "file://~/state" }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointOf(env({ PULUMI_PROJECT: undefined }), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointOf(env(), ["--stack", "acme/gpu-fleet/dev"])).toBeUndefined();
+    expect(checkpointOf(env(), ["--stack", "organization/other/dev"])).toBeUndefined();
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: gpu-fleet\nruntime: nodejs\nbackend:\n  url: s3://bucket\n");
+    expect(checkpointOf(env(), ["--stack", "dev"])).toBeUndefined(); // the project names a backend of its own
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: gpu-fleet\nruntime: nodejs\n");
     write("dev", {});
     fs.writeFileSync(`${fileOf()}.gz`, ""); // PULUMI_SELF_MANAGED_STATE_GZIP: the CLI picks the newest
-    expect(checkpointFile(env(), ["--stack", "dev"])).toBeUndefined();
+    expect(checkpointOf(env(), ["--stack", "dev"])).toBeUndefined();
   });
 
   it("gives what `pulumi stack export` would, and nothing for a missing file or another stack's", async () => {
