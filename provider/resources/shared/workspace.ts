@@ -5,8 +5,8 @@
  *   (`$PULUMI_HOME/workspaces/<project>-<sha1 of the project file's path>-workspace.json`: CLI 3.248 keeps
  *   `{ "stack": … }`, later ones `{ "stacks": { <backend URL>: … } }`, falling back to the former);
  * - the backend: PULUMI_BACKEND_URL, else the login (`current` in `$PULUMI_HOME/credentials.json`).
- * A project file that names a backend of its own, or a workspace file whose two forms disagree, gives no
- * answer: the caller then asks the CLI, which is always right.
+ * A project file (Pulumi.yaml, .yml or .json) that names a backend of its own, or a workspace file whose
+ * two forms disagree, gives no answer: the caller then asks the CLI, which is always right.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 
 /** The project files the CLI looks for, from its directory up. */
-const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml"];
+const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
 
 export interface CliInvocation {
   /** The CLI's environment (the provider process inherits it). */
@@ -48,10 +48,11 @@ function findProjectFile(dir: string): string | undefined {
   }
 }
 
-/** A top-level `backend:` in the project file (its own backend URL, which the CLI would use). */
+/** A `backend` in the project file (its own backend URL, which the CLI would use): YAML at top level, or JSON. */
 function declaresBackend(projectFile: string): boolean {
   try {
-    return /^backend\s*:/m.test(fs.readFileSync(projectFile, "utf8"));
+    const text = fs.readFileSync(projectFile, "utf8");
+    return projectFile.endsWith(".json") ? /"backend"\s*:/.test(text) : /^backend\s*:/m.test(text);
   } catch {
     return true;
   }

@@ -72,4 +72,14 @@ describe("the stack and backend the running CLI deploys", () => {
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: gpu-fleet\nruntime: nodejs\nbackend:\n  url: file:///team/state\n");
     expect(cliTarget({ env: env(), stackArg: "dev", dir: project })).toBeUndefined();
   });
+
+  it("finds a Pulumi.json project too, and its own backend in it", () => {
+    login(backend());
+    fs.rmSync(path.join(project, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(project, "Pulumi.json"), JSON.stringify({ name: "gpu-fleet", runtime: "nodejs" }));
+    workspace({ stack: "organization/gpu-fleet/dev" }, path.join(project, "Pulumi.json"));
+    expect(cliTarget({ env: env(), dir: project })?.stack).toBe("organization/gpu-fleet/dev");
+    fs.writeFileSync(path.join(project, "Pulumi.json"), JSON.stringify({ name: "gpu-fleet", runtime: "nodejs", backend: { url: "s3://team" } }));
+    expect(cliTarget({ env: env(), stackArg: "dev", dir: project })).toBeUndefined();
+  });
 });
