@@ -6,6 +6,7 @@
  */
 import { BarrackClient } from "./client";
 import { DEFAULT_BASE_URL } from "./contract";
+import { nonBlank } from "./resources/shared/values";
 
 export type AuthScheme = "bearer" | "x-api-key";
 
@@ -92,6 +93,3 @@ export function hasCredentials(): boolean {
   return Boolean(configured.apiKey ?? nonBlank(process.env.BARRACK_API_KEY));
 }
 
-function nonBlank(value: string | undefined): string | undefined {
-  return value !== undefined && value.trim() !== "" ? value : undefined;
-}

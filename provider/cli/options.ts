@@ -6,11 +6,11 @@
  */
 import { execFileSync } from "child_process";
 import type { Command } from "commander";
-import * as fs from "fs";
-import * as path from "path";
 import { BarrackClient } from "../client";
 import { redact } from "../client/redact";
 import { resolveSettings, type AuthScheme } from "../config";
+import { nonBlank } from "../resources/shared/values";
+import { findProjectFile } from "../resources/shared/workspace";
 
 export interface ConnectionOptions {
   endpoint?: string;
@@ -64,25 +64,15 @@ export function settingsFrom(opts: ConnectionOptions, note: (line: string) => vo
   return { apiKey: s.apiKey, baseUrl: client.baseUrl, authScheme: s.authScheme };
 }
 
-const nonBlank = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== "" ? v : undefined);
-
 /** Keys read from a stack's config: redacted like the others. */
 const stackSecrets = new Set<string>();
-
-/** Pulumi.yaml in `dir` or a parent: where `pulumi config` has a stack to read. */
-function inPulumiProject(dir: string): boolean {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (["Pulumi.yaml", "Pulumi.yml"].some((f) => fs.existsSync(path.join(d, f)))) return true;
-    if (path.dirname(d) === d) return false;
-  }
-}
 
 /**
  * The `barrack:*` connection of the project's stack (`pulumi config --json --show-secrets`), or the
  * reason there is none, as a clause for the no-key error ("" outside a Pulumi project).
  */
 export function stackConnection(stack: string | undefined, cwd = process.cwd()): { stack: string; apiKey: string; endpoint?: string; authScheme?: string } | string {
-  if (!inPulumiProject(cwd)) return "";
+  if (findProjectFile(cwd) === undefined) return ""; // no project: no stack to read
   const pulumi = (args: string[]) =>
     execFileSync("pulumi", [...args, ...(stack ? ["--stack", stack] : []), "--non-interactive"], {
       cwd,
@@ -103,7 +93,7 @@ export function stackConnection(stack: string | undefined, cwd = process.cwd()):
   }
   const value = (key: string) => {
     const v = config[`barrack:${key}`]?.value;
-    return typeof v === "string" && v.trim() !== "" ? v : undefined;
+    return nonBlank(typeof v === "string" ? v : undefined);
   };
   const apiKey = value("apiKey");
   if (apiKey === undefined) return `; stack ${name} has no barrack:apiKey either`;

@@ -8,7 +8,7 @@ import type { Direction, Ethertype, Protocol } from "../../constants";
 import { programInputs } from "./naming";
 
 /** Module of every type token: `pulumi-nodejs:dynamic/barrack:<Type>`. */
-export const MODULE = "barrack";
+const MODULE = "barrack";
 
 /**
  * Deadlines of a resource's operations, as durations such as "90s", "20m" or "1h30m". (Pulumi's
@@ -61,7 +61,7 @@ export interface ResourceKeys {
  * as `undefined` (an undeclared output never appears on the resource object). A fresh object each
  * time, because the dynamic Resource constructor mutates it.
  */
-export function resourceProps(inputs: object, keys: ResourceKeys): Record<string, unknown> {
+function resourceProps(inputs: object, keys: ResourceKeys): Record<string, unknown> {
   const props: Record<string, unknown> = { ...inputs };
   // Inputs are outputs too (as the API reports them), including optional ones the program left out.
   for (const key of [...keys.inputs, ...keys.outputs]) if (!(key in props)) props[key] = undefined;
@@ -73,14 +73,8 @@ export function resourceProps(inputs: object, keys: ResourceKeys): Record<string
  * is omitted (see ./naming.ts). Looked up (`Volume.get(name, id)`, i.e. `opts.id` set): no inputs, so
  * the engine reads the object by id and every output comes from the API.
  */
-export function registration(
-  runtime: Parameters<typeof programInputs>[0],
-  name: string,
-  args: object | undefined,
-  opts: pulumi.CustomResourceOptions | undefined,
-  keys: ResourceKeys,
-): Record<string, unknown> {
-  return resourceProps(opts?.id !== undefined ? {} : programInputs(runtime, name, args ?? {}), keys);
+function registration(name: string, args: object | undefined, opts: pulumi.CustomResourceOptions | undefined, keys: ResourceKeys): Record<string, unknown> {
+  return resourceProps(opts?.id !== undefined ? {} : programInputs(pulumi, name, args ?? {}), keys);
 }
 
 /**
@@ -99,7 +93,7 @@ export abstract class BarrackResource extends pulumi.dynamic.Resource {
   ) {
     const limit = withoutDebugStacks();
     try {
-      super(provider, name, registration(pulumi, name, args, opts, keys), opts, MODULE, type);
+      super(provider, name, registration(name, args, opts, keys), opts, MODULE, type);
     } catch (error) {
       restoreStacks(limit, error, new.target);
       throw error;
@@ -117,7 +111,7 @@ export abstract class BarrackResource extends pulumi.dynamic.Resource {
  * PULUMI_DEBUG_PROMISE_LEAKS set, when those stacks are read, the limit is left alone.
  * Returns the limit to restore.
  */
-export function withoutDebugStacks(): number {
+function withoutDebugStacks(): number {
   const limit = Error.stackTraceLimit;
   if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
   return limit;
@@ -127,7 +121,7 @@ export function withoutDebugStacks(): number {
  * Restores the limit after a registration; an error thrown by it gets its stack (from the `new` in
  * the program) captured again, since it was made without one.
  */
-export function restoreStacks(limit: number, error?: unknown, constructor?: Function): void {
+function restoreStacks(limit: number, error?: unknown, constructor?: Function): void {
   const captured = Error.stackTraceLimit;
   Error.stackTraceLimit = limit;
   if (captured === 0 && limit !== 0 && error instanceof Error) Error.captureStackTrace(error, constructor);

@@ -91,10 +91,11 @@ function exportState(): Promise<StackState> {
  * In every other case (a cloud backend, a compressed checkpoint, unusual names) the CLI is asked.
  */
 export function checkpointFile(env: NodeJS.ProcessEnv, invocation: string[], cliCwd: string): { path: string; stack: string } | undefined {
+  if (process.platform === "win32") return undefined;
   const project = env.PULUMI_PROJECT ?? "";
   const flag = (name: string) => (invocation.indexOf(name) < 0 ? undefined : invocation[invocation.indexOf(name) + 1]);
   const target = cliTarget({ env, stackArg: flag("--stack"), dir: path.resolve(cliCwd, flag("--cwd") ?? ".") });
-  if (target === undefined || !target.backendUrl.startsWith("file:///") || process.platform === "win32") return undefined;
+  if (target === undefined || !target.backendUrl.startsWith("file:///")) return undefined;
   const parts = target.stack.split("/");
   const name = parts[parts.length - 1];
   const plain = /^[A-Za-z0-9_.-]+$/;

@@ -5,6 +5,11 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
 
+/** The string, unless absent or only whitespace (an unset setting). */
+export function nonBlank(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value : undefined;
+}
+
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }

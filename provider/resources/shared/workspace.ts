@@ -12,6 +12,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { nonBlank } from "./values";
 
 /** The project files the CLI looks for, from its directory up. */
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
@@ -38,7 +39,8 @@ export function cliTarget(invocation: CliInvocation): { backendUrl: string; stac
   return stack ? { backendUrl, stack } : undefined;
 }
 
-function findProjectFile(dir: string): string | undefined {
+/** The project file the CLI finds for `dir`: in it or the nearest parent that has one. */
+export function findProjectFile(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     for (const name of PROJECT_FILES) {
       const file = path.join(d, name);
@@ -81,8 +83,4 @@ function readJson(file: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
 }
