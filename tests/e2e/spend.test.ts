@@ -84,6 +84,15 @@ describe.each([
     expect(burnLines(up)).toEqual(["hourly burn: USD 5.13 now → USD 2.79 after this plan (−2.34: 1× H100-SXM5-80GB trainer1 (deleted), 1000 GB NVMe data)"]);
   });
 
+  it("a replacement costs what the new object adds over the one it replaces", async () => {
+    // gpuCount replaces the instance; the engine checks it again without its old inputs.
+    await stack.setAllConfig({ instances: "1", volumeGb: "1000", gpuCount: "2" });
+    const preview = await stack.preview();
+    expect(preview.opFor("trainer0")).toBe("replace");
+    expect(burnLines(preview)).toEqual(["hourly burn: USD 2.79 now → USD 5.28 after this plan (+2.49: 2× H100-SXM5-80GB trainer0)"]);
+    await stack.setAllConfig({ gpuCount: "1" });
+  });
+
   it("says so when a targeted run leaves deletions unknowable", async () => {
     await stack.setAllConfig({ instances: "0", volumeGb: "1500" });
     const data = (await stack.resources()).find((r) => r.name === "data")!;

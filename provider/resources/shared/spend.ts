@@ -79,6 +79,12 @@ const PRICED_TYPES: readonly string[] = ["Instance", "Volume"];
 /** And when deleted: a snapshot's size is known only once it exists (its outputs in state). */
 const PRICED_WHEN_DELETED: readonly string[] = [...PRICED_TYPES, "Snapshot"];
 const ledger = new Map<string, Costed>();
+/**
+ * Each resource's old inputs, from its first check. The engine checks a resource it is going to replace a
+ * second time without them (so that defaults are computed afresh): the replaced object's cost is still
+ * what the plan stops paying, and a restore's inherited GPU model is still in them.
+ */
+const oldInputs = new Map<string, Record<string, unknown>>();
 let catalogue: Promise<Catalogue> | undefined;
 let currentBurn: Promise<number> | undefined;
 /** Settled values, for the synchronous summary. */
@@ -87,6 +93,7 @@ let settled: { catalogue?: Catalogue; current?: number } = {};
 /** Forgets the plan, the prices, the current burn and the state (tests; a new plan in a long-lived process). */
 export function resetPlanLedger(): void {
   ledger.clear();
+  oldInputs.clear();
   catalogue = undefined;
   currentBurn = undefined;
   forgetStackState();
@@ -114,8 +121,9 @@ export async function recordPlanCost(entry: PlanEntry, client: BarrackClient, op
   } catch {
     return { failures: [] };
   }
-  const costed = costOf(entry, prices);
   const key = `${entry.type}\u0000${entry.label}`;
+  if (entry.before !== undefined) oldInputs.set(key, entry.before);
+  const costed = costOf({ ...entry, before: entry.before ?? oldInputs.get(key) }, prices);
   if (costed === undefined) ledger.delete(key);
   else ledger.set(key, costed);
 

@@ -54,6 +54,14 @@ describe("plan ledger", () => {
     expect(planCostSummary()).toBe("hourly burn: USD 0.00 now → USD 5.13 after this plan (+5.13: 2× H100-SXM5-80GB trainer, 500 GB NVMe data)");
   });
 
+  it("counts what a replaced instance cost, though the engine checks the replacement again without old inputs", async () => {
+    const before = { region: "FINLAND-1", gpuModel: H100, gpuCount: 2, powerState: "running" };
+    const after = { ...before, gpuModel: "RTX-A6000" }; // USD 0.69 per GPU per hour
+    await recordPlanCost({ type: "Instance", label: "trainer", before, after }, handle.client);
+    await recordPlanCost({ type: "Instance", label: "trainer", after }, handle.client); // the re-check of a replacement
+    expect(planLedger()).toEqual([{ type: "Instance", label: "trainer", before: 4.98, after: 1.38, description: "2× RTX-A6000 trainer" }]);
+  });
+
   it("reads the current burn once per process, as the emulator bills it (running, stopped, hibernated, volumes)", async () => {
     const running = await deployed("running-node");
     const stopped = await deployed("stopped-node");
