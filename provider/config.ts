@@ -5,6 +5,7 @@
  * `BARRACK_AUTH_SCHEME`). Nothing here is ever captured into the serialized provider or state.
  */
 import { BarrackClient } from "./client";
+import { normalizeBaseUrl } from "./client/client";
 import { DEFAULT_BASE_URL } from "./contract";
 import { nonBlank } from "./resources/shared/values";
 
@@ -47,18 +48,31 @@ export function setProviderSettings(settings: ProviderSettings): void {
   };
 }
 
+/** The endpoint this process's provider was configured with (not the environment's): which provider it is. */
+export function configuredEndpoint(): string | undefined {
+  return configured.endpoint;
+}
+
 /**
  * `barrack:maxHourlySpend` (else BARRACK_MAX_HOURLY_SPEND) as a number; undefined when unset. Throws,
  * saying what is wanted, when it is not a non-negative number.
  */
 export function maxHourlySpend(): number | undefined {
   const text = configured.maxHourlySpend ?? nonBlank(process.env.BARRACK_MAX_HOURLY_SPEND);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : spendLimit(text);
+}
+
+function spendLimit(text: string): number {
   const value = Number(text.trim());
   if (!Number.isFinite(value) || value < 0 || text.trim() === "") {
     throw new Error(`barrack:maxHourlySpend must be a number of the account's currency per hour, such as 25, not "${text.slice(0, 40)}"`);
   }
   return value;
+}
+
+function authSchemeOf(text: string): AuthScheme {
+  if (text !== "bearer" && text !== "x-api-key") throw new Error(`barrack:authScheme must be "bearer" or "x-api-key", not "${text.slice(0, 40)}"`);
+  return text;
 }
 
 export function resolveSettings(overrides: ProviderSettings = {}): { apiKey: string; baseUrl: string; authScheme: AuthScheme } {
@@ -69,11 +83,31 @@ export function resolveSettings(overrides: ProviderSettings = {}): { apiKey: str
     );
   }
   const baseUrl = nonBlank(overrides.endpoint) ?? configured.endpoint ?? nonBlank(process.env.BARRACK_API_URL) ?? DEFAULT_BASE_URL;
-  const scheme = nonBlank(overrides.authScheme) ?? configured.authScheme ?? nonBlank(process.env.BARRACK_AUTH_SCHEME) ?? "bearer";
-  if (scheme !== "bearer" && scheme !== "x-api-key") {
-    throw new Error(`barrack:authScheme must be "bearer" or "x-api-key", not "${scheme}"`);
-  }
+  const scheme = authSchemeOf(nonBlank(overrides.authScheme) ?? configured.authScheme ?? nonBlank(process.env.BARRACK_AUTH_SCHEME) ?? "bearer");
   return { apiKey, baseUrl, authScheme: scheme };
+}
+
+/**
+ * What is wrong with a provider's own settings (the plugin's CheckConfig: a `barrack.Provider`'s
+ * arguments, or the stack's `barrack:*` config), each naming the setting, never echoing the key. The
+ * rules are the ones `resolveSettings`, `maxHourlySpend` and the client apply when the settings are used.
+ */
+export function checkSettings(settings: ProviderSettings): { property: string; reason: string }[] {
+  const failures: { property: string; reason: string }[] = [];
+  const attempt = (property: string, rule: () => unknown) => {
+    try {
+      rule();
+    } catch (error) {
+      failures.push({ property, reason: (error as Error).message });
+    }
+  };
+  const scheme = nonBlank(settings.authScheme);
+  if (scheme !== undefined) attempt("authScheme", () => authSchemeOf(scheme));
+  const endpoint = nonBlank(settings.endpoint);
+  if (endpoint !== undefined) attempt("endpoint", () => normalizeBaseUrl(endpoint.slice(0, 2048)));
+  const limit = nonBlank(settings.maxHourlySpend);
+  if (limit !== undefined) attempt("maxHourlySpend", () => spendLimit(limit));
+  return failures;
 }
 
 /** One client per process and settings: every resource of a `pulumi up` shares it (and its limiter). */

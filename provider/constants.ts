@@ -46,3 +46,7 @@ export const GPU_COUNTS = [1, 2, 4, 8] as const;
 /** How an instance booted (its `bootSource` output). */
 export const BOOT_SOURCES = ["os_image", "volume", "image", "snapshot"] as const;
 export type BootSource = (typeof BOOT_SOURCES)[number];
+
+/** The kinds of priced resources (getPricing's `resourceType`). */
+export const PRICED_RESOURCE_TYPES = ["volumes", "snapshots", "gpus"] as const;
+export type PricedResourceType = (typeof PRICED_RESOURCE_TYPES)[number];

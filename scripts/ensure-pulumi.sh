@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Finds or builds the Pulumi CLI (pulumi + pulumi-language-nodejs) at a given version, offline-friendly:
+# Finds or builds the Pulumi CLI (pulumi + the Node.js and Python language hosts) at a given version,
+# offline-friendly:
 # release binaries cannot be downloaded here, so they are built from Go modules (see shared
 # pulumi-dynamic-notes §3.2) and cached outside the repo, one directory per CLI version.
 #
@@ -15,7 +16,10 @@
 # A cold build of v3.248.0 downloads ~1.6 GB of modules, uses ~1.7 GB of Go build cache and took 428 s on
 # 2 cores (measured 2026-11-23; 217 s + 26 s for the language host on 2026-12-01); v3.276.0 took 481 s
 # with v3.248.0's modules already cached, on a busy machine, and 23 s with a warm Go build cache
-# (2026-12-01). The Node.js language host is built once and shared by every CLI version.
+# (2026-12-01). The language hosts (pulumi-language-nodejs, and pulumi-language-python with its exec shim)
+# are built once and shared by every CLI version; the Python host took 46 s with an empty Go build cache
+# on a busy machine, 5 s after the Node.js host (2026-12-06).
+# For Python programs, scripts/ensure-python.sh makes the virtualenv to run them with.
 #
 # Environment:
 #   PULUMI_VERSION         CLI version to find or build (default 3.248.0)
@@ -35,7 +39,12 @@ PULUMI_VERSION="${PULUMI_VERSION#v}"
 # The newest sdk/v3 release that still contains the Node.js language host (see the build step).
 LANGUAGE_HOST_SDK_VERSION="v3.68.0"
 # Bump when the build recipe changes, so stale caches are rebuilt.
-BUILD_RECIPE="1"
+BUILD_RECIPE="2"
+# Caches stamped by recipes REUSE_FROM_RECIPE..BUILD_RECIPE hold binaries that this recipe builds the
+# same way, so they are completed (the missing language host built and copied in) instead of rebuilt:
+# recipe 2 only added the Python language host, and the CLI build takes minutes. Set it to BUILD_RECIPE
+# when a change affects the binaries already built.
+REUSE_FROM_RECIPE="1"
 
 # The `go` line of github.com/pulumi/pulumi/pkg/v3's go.mod, for the versions we build; for others,
 # `go get` says itself which Go it needs.
@@ -48,10 +57,14 @@ esac
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache_root="${PULUMI_BARRACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-barrack}"
 bin_dir="$cache_root/pulumi-v$PULUMI_VERSION/bin"
-host_info="language-host=sdk/$LANGUAGE_HOST_SDK_VERSION recipe=$BUILD_RECIPE"
-build_info="pulumi=v$PULUMI_VERSION $host_info"
-# The language host, shared by every CLI version (it does not depend on the CLI's version).
+host_stamp="language-host=sdk/$LANGUAGE_HOST_SDK_VERSION"
+host_info="$host_stamp recipe=$BUILD_RECIPE"
+cli_stamp="pulumi=v$PULUMI_VERSION $host_stamp"
+build_info="$cli_stamp recipe=$BUILD_RECIPE"
+# The language hosts, shared by every CLI version (they do not depend on the CLI's version).
 host_dir="$cache_root/language-host-sdk-$LANGUAGE_HOST_SDK_VERSION"
+# What a CLI directory holds besides `pulumi` (the Python host runs the -exec shim found next to it).
+host_files="pulumi-language-nodejs pulumi-language-python pulumi-language-python-exec"
 
 log() { echo "ensure-pulumi: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -88,8 +101,22 @@ install_launcher() { # $1 = directory
   fi
 }
 
+all_executable() { # $1 = directory, then file names
+  local dir="$1" f
+  shift
+  for f in "$@"; do [ -x "$dir/$f" ] || return 1; done
+}
+
+recipe_reusable() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge "$REUSE_FROM_RECIPE" ] && [ "$1" -le "$BUILD_RECIPE" ]; }
+# stamp_reusable FILE PREFIX: FILE says "PREFIX recipe=N" with N in REUSE_FROM_RECIPE..BUILD_RECIPE.
+stamp_reusable() {
+  local stamp
+  stamp="$(cat "$1" 2>/dev/null || true)"
+  [[ "$stamp" == "$2 recipe="* ]] && recipe_reusable "${stamp#"$2 recipe="}"
+}
+
 cache_ok() {
-  [ -x "$bin_dir/pulumi" ] && [ -x "$bin_dir/pulumi-language-nodejs" ] &&
+  all_executable "$bin_dir" pulumi $host_files &&
     [ "$(cat "$bin_dir/.build-info" 2>/dev/null || true)" = "$build_info" ] && version_fits "$bin_dir/pulumi"
 }
 
@@ -100,8 +127,8 @@ use_cache() {
   exit 0
 }
 
-# 1. A pulumi already on PATH with the right version, its language host and the dynamic-provider
-#    launcher beside it or on PATH (an official install ships all three).
+# 1. A pulumi already on PATH with the right version, its Node.js language host and the dynamic-provider
+#    launcher beside it or on PATH (an official install ships these, and pulumi-language-python too).
 if command -v pulumi >/dev/null 2>&1 && version_fits "$(command -v pulumi)"; then
   on_path="$(dirname "$(readlink -f "$(command -v pulumi)")")"
   if { [ -x "$on_path/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1; } &&
@@ -140,24 +167,22 @@ if [ -n "$GO_MIN_VERSION" ] && [ "$GOTOOLCHAIN" = "local" ] &&
   die "Go ${go_version:-?} is too old to build pulumi v$PULUMI_VERSION (needs >= $GO_MIN_VERSION): install a newer Go, or run with GOTOOLCHAIN=go$GO_MIN_VERSION to let Go fetch that toolchain from the module proxy"
 fi
 
-log "building pulumi v$PULUMI_VERSION from Go modules with go $go_version (a cold build takes several minutes)"
 start=$(date +%s)
 work="$cache_root/build-v$PULUMI_VERSION"
 rm -rf "$work"
-mkdir -p "$work/cli" "$work/langhost" "$work/out"
-trap 'status=$?; [ $status -eq 0 ] || log "ERROR: building pulumi v$PULUMI_VERSION failed (exit $status) after $(( $(date +%s) - start ))s; see the go output above. Work dir: $work"' EXIT
+mkdir -p "$work/cli" "$work/langhost-nodejs" "$work/langhost-python" "$work/out"
+trap 'status=$?; [ $status -eq 0 ] || log "ERROR: building for pulumi v$PULUMI_VERSION failed (exit $status) after $(( $(date +%s) - start ))s; see the go output above. Work dir: $work"' EXIT
 
 export GOFLAGS=-mod=mod
 # The checksum database is not reachable from our machines for recent pulumi tags (the lookup answers
 # 404); the modules themselves still come from the module proxy. A caller can override this.
 export GONOSUMDB="${GONOSUMDB:-github.com/pulumi/pulumi}"
-ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 
-# build_in DIR MODULE@VERSION PACKAGE OUTPUT: a wrapper module per binary, because pulumi's own go.mod
-# files carry local replace directives, so `go install pkg@version` is refused. (`go get` raises the
-# wrapper's `go` line to what the required module asks for.)
+# build_in DIR MODULE@VERSION PACKAGE OUTPUT LDFLAGS: a wrapper module per binary, because pulumi's own
+# go.mod files carry local replace directives, so `go install pkg@version` is refused. (`go get` raises
+# the wrapper's `go` line to what the required module asks for.)
 build_in() {
-  local dir="$1" requirement="$2" package="$3" output="$4"
+  local dir="$1" requirement="$2" package="$3" output="$4" ldflags="$5"
   cat >"$dir/go.mod" <<GOMOD
 module pulumibarrack.local/$(basename "$dir")
 
@@ -173,56 +198,106 @@ GOMOD
   )
 }
 
-build_in "$work/cli" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
-  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$work/out/pulumi"
-log "pulumi built after $(( $(date +%s) - start ))s"
-version_fits "$work/out/pulumi" ||
-  die "built pulumi does not report v$PULUMI_VERSION: $("$work/out/pulumi" version 2>&1 || true)"
+# The CLI. A directory from an earlier recipe whose `pulumi` this recipe would build the same way keeps
+# it: only the language hosts it lacks are added below.
+if [ -x "$bin_dir/pulumi" ] && stamp_reusable "$bin_dir/.build-info" "$cli_stamp" && version_fits "$bin_dir/pulumi"; then
+  log "keeping pulumi v$PULUMI_VERSION in $bin_dir (stamp: $(cat "$bin_dir/.build-info")); completing its language hosts"
+  cli_built=""
+else
+  log "building pulumi v$PULUMI_VERSION from Go modules with go $go_version (a cold build takes several minutes)"
+  build_in "$work/cli" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$work/out/pulumi" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+  log "pulumi built after $(( $(date +%s) - start ))s"
+  version_fits "$work/out/pulumi" ||
+    die "built pulumi does not report v$PULUMI_VERSION: $("$work/out/pulumi" version 2>&1 || true)"
+  cli_built=1
+fi
 
-# The Node.js language host moved to its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) in
-# v3.69, and the module proxy serves no version of that module. v3.68.0 is the newest sdk/v3 that still
-# contains it. Verified 2026-11-23: this v3.68 host runs TypeScript programs with CLI 3.248 and the
-# 3.248 npm SDK (`@pulumi/pulumi/cmd/run`) for up/preview/refresh/destroy, including dynamic providers;
-# and 2026-12-01 likewise with CLI 3.276 and the 3.276 SDK. The tests in tests/e2e run every
-# program-directory stack through it. It does not depend on the CLI's version, so it is built once
-# into $host_dir and copied into each CLI's directory. (The version it reports is only recorded by the
-# engine; a host shared from an older cache reports that CLI's version, a fresh one v3.68.0.)
-host_ok() { [ -x "$host_dir/pulumi-language-nodejs" ] && [ "$(cat "$host_dir/.build-info" 2>/dev/null || true)" = "$host_info" ]; }
-if ! host_ok; then
-  # A CLI directory built before the host was shared holds the same binary.
+# The language hosts moved out of sdk/v3 into modules of their own (Node.js in v3.69, Python in v3.80),
+# and the module proxy serves no version of those modules; sdk/v3 v3.68.0 is the newest served version
+# that contains both (v3.69-v3.79 are not served). Verified 2026-11-23: this v3.68 Node host runs
+# TypeScript programs with CLI 3.248 and the 3.248 npm SDK (`@pulumi/pulumi/cmd/run`) for
+# up/preview/refresh/destroy, including dynamic providers; and 2026-12-01 likewise with CLI 3.276 and the
+# 3.276 SDK. The tests in tests/e2e run every program-directory stack through it. The v3.68 Python host
+# runs the `pulumi-language-python-exec` shim that sits next to it (a Python file of that module) with
+# the program's interpreter; what works with which PyPI `pulumi` is in scripts/ensure-python.sh. The
+# hosts do not depend on the CLI's version, so they are built once into $host_dir and copied into each
+# CLI's directory. (The version a host reports is only recorded by the engine; a host shared from an
+# older cache reports that CLI's version, a fresh one v3.68.0.)
+host_ok() { all_executable "$host_dir" $host_files && [ "$(cat "$host_dir/.build-info" 2>/dev/null || true)" = "$host_info" ]; }
+if ! host_ok && [ ! -x "$host_dir/pulumi-language-nodejs" ]; then
+  # A CLI directory built before the hosts were shared holds the same hosts.
   for other in "$cache_root"/pulumi-v*/bin; do
-    if [ -x "$other/pulumi-language-nodejs" ] && [[ "$(cat "$other/.build-info" 2>/dev/null || true)" == *" $host_info" ]]; then
+    other_stamp="$(cat "$other/.build-info" 2>/dev/null || true)"
+    if [ -x "$other/pulumi-language-nodejs" ] && [[ "$other_stamp" == pulumi=v*" $host_stamp recipe="* ]] &&
+      recipe_reusable "${other_stamp##* recipe=}"; then
       mkdir -p "$host_dir"
-      cp "$other/pulumi-language-nodejs" "$host_dir/pulumi-language-nodejs.tmp.$$"
-      mv -f "$host_dir/pulumi-language-nodejs.tmp.$$" "$host_dir/pulumi-language-nodejs"
-      echo "$host_info" >"$host_dir/.build-info"
-      log "sharing the Node.js language host of $other"
+      rm -f "$host_dir/.build-info"
+      for f in $host_files; do
+        if [ -x "$other/$f" ]; then
+          cp "$other/$f" "$host_dir/$f.tmp.$$"
+          mv -f "$host_dir/$f.tmp.$$" "$host_dir/$f"
+        fi
+      done
+      echo "$host_stamp recipe=${other_stamp##* recipe=}" >"$host_dir/.build-info"
+      log "sharing the language hosts of $other"
       break
     fi
   done
 fi
 if host_ok; then
-  log "using the cached Node.js language host ($host_dir)"
+  log "using the cached language hosts ($host_dir)"
 else
-  log "building the Node.js language host (sdk/$LANGUAGE_HOST_SDK_VERSION)"
-  ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGUAGE_HOST_SDK_VERSION"
-  build_in "$work/langhost" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
-    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$work/langhost/pulumi-language-nodejs"
+  # Keep what an earlier recipe built the same way; build the rest.
+  host_reusable=""
+  stamp_reusable "$host_dir/.build-info" "$host_stamp" && host_reusable=1
   mkdir -p "$host_dir"
-  rm -f "$host_dir/.build-info"
-  mv -f "$work/langhost/pulumi-language-nodejs" "$host_dir/pulumi-language-nodejs"
+  host_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANGUAGE_HOST_SDK_VERSION"
+  if [ -n "$host_reusable" ] && [ -x "$host_dir/pulumi-language-nodejs" ]; then
+    log "keeping the Node.js language host ($host_dir)"
+  else
+    log "building the Node.js language host (sdk/$LANGUAGE_HOST_SDK_VERSION)"
+    build_in "$work/langhost-nodejs" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
+      github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$work/langhost-nodejs/pulumi-language-nodejs" \
+      "$host_ldflags"
+    rm -f "$host_dir/.build-info"
+    mv -f "$work/langhost-nodejs/pulumi-language-nodejs" "$host_dir/pulumi-language-nodejs"
+    log "Node.js language host built after $(( $(date +%s) - start ))s"
+  fi
+  if [ -n "$host_reusable" ] && all_executable "$host_dir" pulumi-language-python pulumi-language-python-exec; then
+    log "keeping the Python language host ($host_dir)"
+  else
+    log "building the Python language host (sdk/$LANGUAGE_HOST_SDK_VERSION)"
+    build_in "$work/langhost-python" "github.com/pulumi/pulumi/sdk/v3@$LANGUAGE_HOST_SDK_VERSION" \
+      github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python "$work/langhost-python/pulumi-language-python" \
+      "$host_ldflags"
+    # The exec shim is a Python file in the module (read-only in the module cache).
+    shim="$(cd "$work/langhost-python" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
+    [ -f "$shim" ] || die "missing $shim in sdk/$LANGUAGE_HOST_SDK_VERSION"
+    cp "$shim" "$work/langhost-python/pulumi-language-python-exec"
+    chmod 755 "$work/langhost-python/pulumi-language-python-exec"
+    rm -f "$host_dir/.build-info"
+    mv -f "$work/langhost-python/pulumi-language-python-exec" "$host_dir/pulumi-language-python-exec"
+    mv -f "$work/langhost-python/pulumi-language-python" "$host_dir/pulumi-language-python"
+    log "Python language host built after $(( $(date +%s) - start ))s"
+  fi
   echo "$host_info" >"$host_dir/.build-info"
-  log "language host built after $(( $(date +%s) - start ))s"
+  host_ok || die "the language hosts in $host_dir are incomplete"
 fi
-cp "$host_dir/pulumi-language-nodejs" "$work/out/pulumi-language-nodejs"
+for f in $host_files; do cp "$host_dir/$f" "$work/out/$f"; done
 
 # Publish: move the binaries into place (same filesystem, so each mv is atomic), the stamp last.
 mkdir -p "$bin_dir"
 rm -f "$bin_dir/.build-info"
-mv -f "$work/out/pulumi" "$bin_dir/pulumi"
-mv -f "$work/out/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
+[ -z "$cli_built" ] || mv -f "$work/out/pulumi" "$bin_dir/pulumi"
+for f in $host_files; do mv -f "$work/out/$f" "$bin_dir/$f"; done
 install_launcher "$bin_dir"
 echo "$build_info" >"$bin_dir/.build-info"
 rm -rf "$work"
-log "built pulumi v$PULUMI_VERSION in $(( $(date +%s) - start ))s into $bin_dir"
+if [ -n "$cli_built" ]; then
+  log "built pulumi v$PULUMI_VERSION in $(( $(date +%s) - start ))s into $bin_dir"
+else
+  log "completed pulumi v$PULUMI_VERSION's language hosts in $(( $(date +%s) - start ))s ($bin_dir)"
+fi
 echo "$bin_dir"

@@ -117,7 +117,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Validates and normalises the base URL (trailing slash, so relative routes resolve beneath it). */
-function normalizeBaseUrl(raw: string): string {
+export function normalizeBaseUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);

@@ -1,23 +1,16 @@
 /**
- * The data functions' implementations: argument checks (zod) and API calls (the client). The public
- * modules next to this one require it on a data function's first call, so a program that declares
- * resources only never loads zod, the contract or the HTTP client. Results are shaped as the public
- * modules' types say.
+ * The data functions as a Pulumi program calls them: the client comes from the call's options, then the
+ * stack's config, then the environment. The public modules next to this one require it on a data
+ * function's first call, so a program that declares resources only never loads zod, the contract or the
+ * HTTP client. The implementations are ./lookups.ts, which the plugin serves too.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { BarrackClient } from "../client";
 import { CONFIG_KEYS, sharedClient } from "../config";
-import { CURRENCIES, TIERS } from "../contract";
-import { regionSchema } from "../resources/shared/schema";
-import type { GetBalanceResult } from "./balance";
 import type { DataOptions } from "./common";
-import type { GetGpuSpecsArgs, GetGpuSpecsResult, Prices } from "./gpuSpecs";
-import type { GetGpuStockArgs, GetGpuStockResult } from "./gpuStock";
-import type { GetOsImagesArgs, GetOsImagesResult } from "./osImages";
-import { PRICED_RESOURCE_TYPES, type GetPricingArgs, type GetPricingResult, type PricedResourceType } from "./pricing";
-import type { GetRegionsArgs, GetRegionsResult } from "./regions";
-import type { GetVolumeTypesArgs, GetVolumeTypesResult } from "./volumeTypes";
+import { LOOKUPS, type LookupName } from "./lookups";
+
+export { gpuSpecsArgsSchema, gpuStockArgsSchema, osImagesArgsSchema, pricingArgsSchema, regionsArgsSchema, volumeTypesArgsSchema } from "./lookups";
 
 /** The shared client for a data call: options, then stack config, then the environment. */
 export function dataClient(opts: DataOptions = {}): BarrackClient {
@@ -37,168 +30,17 @@ function stackConfig(key: string): string | undefined {
   return value !== undefined && value.trim() !== "" ? value : undefined;
 }
 
-/** Validates a data function's args, failing with every problem named (`getGpuStock: region must be …`). */
-export function parseArgs<S extends z.ZodType>(fn: string, schema: S, args: unknown): z.output<S> {
-  const parsed = schema.safeParse(args ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.map(String).join(".");
-    return path ? `${path} ${issue.message}` : issue.message;
-  });
-  throw new Error(`${fn}: ${problems.join("; ")}`);
+type Lookups = typeof LOOKUPS;
+/** `getRegions(args, opts)` and the others: the lookup with the program's client. */
+function withProgramClient<N extends LookupName>(name: N) {
+  return (args: Parameters<Lookups[N]>[0], opts: DataOptions): ReturnType<Lookups[N]> =>
+    (LOOKUPS[name] as (a: unknown, c: BarrackClient) => ReturnType<Lookups[N]>)(args, dataClient(opts));
 }
 
-const gpuModelSchema = z
-  .string({ error: "must be a GPU model name such as H100-SXM5-80GB" })
-  .min(1, { error: "must be a GPU model name such as H100-SXM5-80GB" });
-const tierSchema = z.enum(TIERS, { error: `must be one of ${TIERS.join(", ")}` });
-
-// ---------------------------------------------------------------------------------------------------
-
-export async function getBalance(_args: Record<string, never>, opts: DataOptions): Promise<GetBalanceResult> {
-  const { balance } = await dataClient(opts).call("getBalance");
-  return {
-    amount: balance.amount,
-    currency: balance.currency,
-    minimumBalance: balance.minimum_balance,
-    profileComplete: balance.profile_complete,
-  };
-}
-
-/** What getGpuSpecs accepts, checked before any call. */
-export const gpuSpecsArgsSchema = z.strictObject({ gpuModel: gpuModelSchema.optional(), tier: tierSchema.optional(), region: regionSchema.optional() });
-
-export async function getGpuSpecs(args: GetGpuSpecsArgs, opts: DataOptions): Promise<GetGpuSpecsResult> {
-  const { gpuModel, tier, region } = parseArgs("getGpuSpecs", gpuSpecsArgsSchema, args);
-  const { specs } = await dataClient(opts).call("listGpuSpecs", { query: { gpu_model: gpuModel, tier, region } });
-  return {
-    ...(gpuModel !== undefined ? { gpuModel } : {}),
-    ...(tier !== undefined ? { tier } : {}),
-    ...(region !== undefined ? { region } : {}),
-    specs: specs
-      .filter((s) => (gpuModel === undefined || s.gpu_model === gpuModel) && (tier === undefined || s.tier === tier) && (region === undefined || s.regions.includes(region)))
-      .map((s) => ({
-        gpuModel: s.gpu_model,
-        tier: s.tier,
-        regions: [...s.regions],
-        vramGb: s.vram_gb,
-        maxCount: s.max_count,
-        gpuCounts: [...s.gpu_counts],
-        flavors: s.flavors.map((f) => ({ gpuCount: f.gpu_count, vcpus: f.vcpus, ramGb: f.ram_gb, diskGb: f.disk_gb })),
-        prices: prices(s.prices),
-      })),
-  };
-}
-
-/** What getGpuStock accepts, checked before any call. */
-export const gpuStockArgsSchema = z.strictObject({ region: regionSchema.optional(), gpuModel: gpuModelSchema.optional() });
-
-export async function getGpuStock(args: GetGpuStockArgs, opts: DataOptions): Promise<GetGpuStockResult> {
-  const { region, gpuModel } = parseArgs("getGpuStock", gpuStockArgsSchema, args);
-  const { stocks } = await dataClient(opts).call("listGpuStocks", { query: { region, gpu_model: gpuModel } });
-  const items = stocks
-    .filter((s) => (region === undefined || s.region === region) && (gpuModel === undefined || s.gpu_model === gpuModel))
-    .map((s) => ({ region: s.region, gpuModel: s.gpu_model, availableGpus: s.available_gpus, configurations: { ...s.configurations } }));
-  return {
-    ...(region !== undefined ? { region } : {}),
-    ...(gpuModel !== undefined ? { gpuModel } : {}),
-    stocks: items,
-    totalAvailableGpus: items.reduce((sum, s) => sum + s.availableGpus, 0),
-  };
-}
-
-/** What getOsImages accepts, checked before any call. */
-export const osImagesArgsSchema = z.strictObject({ region: regionSchema.optional() });
-
-export async function getOsImages(args: GetOsImagesArgs, opts: DataOptions): Promise<GetOsImagesResult> {
-  const { region } = parseArgs("getOsImages", osImagesArgsSchema, args);
-  const { images } = await dataClient(opts).call("listOsImages", { query: { region } });
-  return {
-    ...(region !== undefined ? { region } : {}),
-    images: images
-      .filter((i) => region === undefined || i.region === region)
-      .map((i) => ({ id: i.id, name: i.name, region: i.region, type: i.type, version: i.version, sizeGb: i.size_gb })),
-  };
-}
-
-/** What getPricing accepts, checked before any call. */
-export const pricingArgsSchema = z.strictObject({
-  currency: z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(", ")}` }).optional(),
-  tier: tierSchema.optional(),
-  resourceType: z.enum(PRICED_RESOURCE_TYPES, { error: `must be one of ${PRICED_RESOURCE_TYPES.join(", ")}` }).optional(),
-});
-
-export async function getPricing(args: GetPricingArgs, opts: DataOptions): Promise<GetPricingResult> {
-  const { currency = "USD", tier, resourceType } = parseArgs("getPricing", pricingArgsSchema, args);
-  const { pricing_data: data } = await dataClient(opts).call("queryPricing", {
-    body: { currency, ...(tier !== undefined ? { tier } : {}), ...(resourceType !== undefined ? { resource_type: resourceType } : {}) },
-  });
-  const wanted = (kind: PricedResourceType) => resourceType === undefined || resourceType === kind;
-  const tiers = <T>(byTier: Record<string, T> | undefined): [string, T][] =>
-    Object.entries(byTier ?? {}).filter(([t]) => tier === undefined || t === tier);
-
-  return {
-    currency,
-    ...(tier !== undefined ? { tier } : {}),
-    ...(resourceType !== undefined ? { resourceType } : {}),
-    volumes: !wanted("volumes") ? [] : tiers(data.volumes?.pricing).flatMap(([t, byType]) =>
-      Object.entries(byType).map(([volumeType, leaf]) => ({ tier: t, volumeType, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit }))),
-    snapshots: !wanted("snapshots") ? [] : tiers(data.snapshots?.pricing).map(([t, leaf]) =>
-      ({ tier: t, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit, fixedSizeGb: leaf.fixed_size_gb })),
-    gpus: !wanted("gpus") ? [] : tiers(data.gpus?.pricing).flatMap(([t, byModel]) =>
-      Object.entries(byModel).map(([gpuModel, leaf]) => ({ tier: t, gpuModel, prices: prices(leaf.prices), price: leaf.prices[currency], unit: leaf.unit, maxCount: leaf.max_count }))),
-    volumeMinimumSizeGb: data.volumes?.minimum_size_gb ?? data.metadata.volume_minimum_size_gb,
-    supportedCurrencies: [...data.metadata.supported_currencies],
-    supportedTiers: [...data.metadata.supported_tiers],
-  };
-}
-
-/** What getRegions accepts, checked before any call. */
-export const regionsArgsSchema = z.strictObject({ tier: tierSchema.optional() });
-
-export async function getRegions(args: GetRegionsArgs, opts: DataOptions): Promise<GetRegionsResult> {
-  const { tier } = parseArgs("getRegions", regionsArgsSchema, args);
-  const { regions } = await dataClient(opts).call("listRegions");
-  return {
-    ...(tier !== undefined ? { tier } : {}),
-    regions: regions
-      .filter((r) => tier === undefined || r.tier === tier)
-      .map((r) => ({
-        name: r.name,
-        tier: r.tier,
-        location: r.location,
-        volumeTypes: [...r.volume_types],
-        bootableVolumes: r.bootable_volumes,
-        volumeCloneResize: r.volume_clone_resize,
-        snapshots: r.snapshots,
-      })),
-  };
-}
-
-/** What getVolumeTypes accepts, checked before any call. */
-export const volumeTypesArgsSchema = z.strictObject({ region: regionSchema.optional() });
-
-export async function getVolumeTypes(args: GetVolumeTypesArgs, opts: DataOptions): Promise<GetVolumeTypesResult> {
-  const { region } = parseArgs("getVolumeTypes", volumeTypesArgsSchema, args);
-  const { volume_types } = await dataClient(opts).call("listVolumeTypes", { query: { region } });
-  return {
-    ...(region !== undefined ? { region } : {}),
-    volumeTypes: volume_types
-      .filter((t) => region === undefined || t.regions.includes(region))
-      .map((t) => ({
-        volumeType: t.volume_type,
-        tier: t.tier,
-        regions: [...t.regions],
-        minSizeGb: t.min_size_gb,
-        maxSizeGb: t.max_size_gb,
-        bootable: t.bootable,
-        cloneResize: t.clone_resize,
-        prices: prices(t.prices),
-        unit: t.unit,
-      })),
-  };
-}
-
-function prices(p: Prices): Prices {
-  return { USD: p.USD, EUR: p.EUR, INR: p.INR };
-}
+export const getBalance = withProgramClient("getBalance");
+export const getGpuSpecs = withProgramClient("getGpuSpecs");
+export const getGpuStock = withProgramClient("getGpuStock");
+export const getOsImages = withProgramClient("getOsImages");
+export const getPricing = withProgramClient("getPricing");
+export const getRegions = withProgramClient("getRegions");
+export const getVolumeTypes = withProgramClient("getVolumeTypes");

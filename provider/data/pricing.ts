@@ -3,9 +3,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Currency, Tier } from "../constants";
 import { DataOptions, InputArgs, outputForm } from "./common";
 import type { Prices } from "./gpuSpecs";
+import { PRICED_RESOURCE_TYPES, type PricedResourceType } from "../constants";
 
-export const PRICED_RESOURCE_TYPES = ["volumes", "snapshots", "gpus"] as const;
-export type PricedResourceType = (typeof PRICED_RESOURCE_TYPES)[number];
+export { PRICED_RESOURCE_TYPES, type PricedResourceType };
 
 export interface GetPricingArgs {
   /** The currency of each item's `price` (every item also has `prices` in all currencies). Default USD. */

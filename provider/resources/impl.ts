@@ -38,8 +38,8 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
   configure(settingsFromConfig(config));
   const impl = provider(type);
   return {
-    check: async (olds, news) => {
-      const result = await impl.check(olds, news);
+    check: async (olds, news, naming) => {
+      const result = await impl.check(olds, news, naming);
       // The objects it was about, by old name and new, for what reads the state (burn line, leftovers).
       noteChecked(type, olds);
       noteChecked(type, result.inputs);
@@ -48,10 +48,11 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
     },
     diff: (id, olds, news) => impl.diff(id, olds, news),
     // Mutations tell run.ts what this update applied (the burn line's deletions, and whether it failed).
-    create: (inputs) => noted("create", type, inputs, () => impl.create(inputs)),
+    create: (inputs, options) => noted("create", type, inputs, () => impl.create(inputs, options)),
     read: (id, props) => impl.read(id, props),
-    update: (id, olds, news) => noted("update", type, olds, () => impl.update(id, olds, news)),
-    delete: (id, props) => noted("delete", type, props, () => deleteBesideLeftovers(() => impl.delete(id, props), provider)),
+    inputsOf: (outs) => impl.inputsOf(outs),
+    update: (id, olds, news, options) => noted("update", type, olds, () => impl.update(id, olds, news, options)),
+    delete: (id, props, options) => noted("delete", type, props, () => deleteBesideLeftovers(() => impl.delete(id, props, options), provider)),
   };
 }
 

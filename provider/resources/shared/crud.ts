@@ -36,13 +36,24 @@ export {
   importIdSchema,
   timeoutsSchema,
   type CheckFailure,
+  type NameProposal,
   type OperationContext,
+  type OperationOptions,
   type ProviderImpl,
   type Readiness,
   type ResourceDefinition,
   type Timeouts,
 } from "./definition";
-import { PartialCreateError, type CheckFailure, type OperationContext, type ProviderImpl, type ResourceDefinition, type Timeouts } from "./definition";
+import {
+  PartialCreateError,
+  type CheckFailure,
+  type NameProposal,
+  type OperationContext,
+  type OperationOptions,
+  type ProviderImpl,
+  type ResourceDefinition,
+  type Timeouts,
+} from "./definition";
 
 const PROVIDER_KEY = "__provider";
 /** Keys the engine or the program side add that are not inputs of the schema. */
@@ -66,8 +77,8 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   const replaceKeys = diffKeys.filter((k) => !def.updatable.includes(k));
   const nameShape = def.nameKind === undefined ? undefined : NAME_RULES[def.nameKind].autoname;
 
-  function context(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete", label: string, autonamed = false): OperationContext {
-    const deadline = Date.now() + timeoutMs(args, op);
+  function context(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete", label: string, autonamed = false, options: OperationOptions = {}): OperationContext {
+    const deadline = Date.now() + timeoutMs(args, op, options);
     const log = (message: string) => console.log(`barrack ${def.type} ${label}: ${message}`);
     return {
       client: sharedClient(),
@@ -77,7 +88,9 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       waitFor: (what, get, settled, describe) => poll({ what, get, settled, describe, deadline, log }),
     };
   }
-  function timeoutMs(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete"): number {
+  /** The engine's deadline (customTimeouts, plugin only), else the `timeouts` input, else the type's default. */
+  function timeoutMs(args: { timeouts?: Timeouts }, op: "create" | "update" | "delete", options: OperationOptions = {}): number {
+    if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0) return options.timeoutSeconds * 1000;
     return parseDuration(args.timeouts?.[op] ?? def.defaultTimeouts[op]);
   }
 
@@ -228,10 +241,11 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
    * records the name the resource holds) and again with none, to get values for the new object; the
    * second must give the next name too, not the first one again (which the old object still holds).
    */
-  function resolveName(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined, seed: string): unknown {
+  function resolveName(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined, seed: string, proposed?: string): unknown {
     if (nameShape === undefined || def.nameKey === undefined) return undefined;
     const oldName = previous?.[def.nameKey];
     if (typeof oldName !== "string") {
+      if (proposed !== undefined) return proposed;
       const held = heldNames.get(`${def.type}\u0000${seed}`);
       return held === undefined ? autoname(seed, nameShape) : autoname(seed, nameShape, held);
     }
@@ -240,7 +254,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     if (replacing.length === 0) return oldName;
     // A replace-only input still unknown (preview): whether the name changes is unknown too.
     if (replacing.some((k) => isUnknown(raw[k]))) return UNKNOWN;
-    return autoname(seed, nameShape, oldName);
+    return proposed ?? autoname(seed, nameShape, oldName);
   }
 
   /**
@@ -284,7 +298,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   }
 
   return {
-    async check(olds, news) {
+    async check(olds, news, naming?: NameProposal) {
       const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => !HIDDEN_KEYS.includes(k) && v !== undefined && v !== null));
       const previous = Object.keys(olds).length > 0 ? inputsOnly(olds) : undefined;
       const adoption = await fillFromAdopted(raw, previous);
@@ -292,7 +306,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       // Autonaming: only when `name` was omitted, and never for an adopted object (it keeps its name).
       const seed = typeof news[AUTONAME_KEY] === "string" && raw.importId === undefined ? (news[AUTONAME_KEY] as string) : undefined;
       if (seed !== undefined && def.nameKey !== undefined && raw[def.nameKey] === undefined) {
-        raw[def.nameKey] = resolveName(raw, previous, seed);
+        if (naming?.mode === "disable") {
+          return { failures: [{ property: def.nameKey, reason: "must be set: this stack's pulumi:autonaming setting disables autonaming" }] };
+        }
+        raw[def.nameKey] = naming?.mode === "enforce" ? naming.name : resolveName(raw, previous, seed, naming?.name);
       }
       const unknown = unknownPaths(raw);
       const isUnder = (path: string) => unknown.some((u) => path === u || path.startsWith(`${u}.`) || u.startsWith(`${path}.`));
@@ -362,17 +379,18 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       const deleteFirst = replaces.length > 0 && (nameKept || def.replaceDeletesFirst?.(olds, news) === true);
       return {
         changes: changed.length > 0,
+        changed,
         ...(replaces.length > 0 ? { replaces } : {}),
         ...(deleteFirst ? { deleteBeforeReplace: true } : {}),
       };
     },
 
-    async create(inputs) {
+    async create(inputs, options) {
       const args = def.schema.parse(inputsOnly(inputs)) as Args;
       const label = String(def.nameKey ? args[def.nameKey] : def.type);
       const seed = inputs[AUTONAME_KEY];
       const autonamed = typeof seed === "string" && nameShape !== undefined && looksAutonamed(label, seed, nameShape);
-      const ctx = context(args, "create", label, autonamed);
+      const ctx = context(args, "create", label, autonamed, options);
       const importId = (args as { importId?: string }).importId;
       const { api: made, adopted } = importId !== undefined ? { api: await adoptImported(ctx, args, importId), adopted: true } : await createConverging(ctx, args, label);
       let api = made;
@@ -407,10 +425,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       }
     },
 
-    async update(id, olds, news) {
+    async update(id, olds, news, options) {
       const args = def.schema.parse(inputsOnly(news)) as Args;
       const label = String(def.nameKey ? args[def.nameKey] : id);
-      const ctx = context(args, "update", label);
+      const ctx = context(args, "update", label, false, options);
       let api = await def.get(ctx.client, id);
       // A resource recorded by a partial create comes back here: finish waiting for it first.
       api = await waitReady(ctx, api, "create");
@@ -435,9 +453,15 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       return { outs };
     },
 
-    async delete(id, props) {
+    inputsOf(outs) {
+      // What an adoption never keeps (importId) or the API cannot report (deadlines) is left out.
+      const { importId: _importId, timeouts: _timeouts, ...inputs } = inputsOnly(outs);
+      return inputs;
+    },
+
+    async delete(id, props, options) {
       const args = argsFromState(props);
-      await deleteAndWait(context(args, "delete", id), id, props);
+      await deleteAndWait(context(args, "delete", id, false, options), id, props);
     },
 
     async leftover(inputs, writtenAt) {

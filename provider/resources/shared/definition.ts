@@ -134,14 +134,33 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
   outputs(args: z.output<S>, api: Api, previous?: Partial<Outs>): Outs;
 }
 
-/** The provider interface the shim forwards to (the dynamic ResourceProvider, with typed results). */
+/**
+ * A name the engine proposes for a resource whose name was omitted (the plugin's front end: the stack's
+ * `pulumi:autonaming` setting). "propose" is used for a new object only (an existing one keeps its name
+ * until it is replaced), "enforce" always, "disable" means a name must be given.
+ */
+export interface NameProposal {
+  mode: "propose" | "enforce" | "disable";
+  name?: string;
+}
+
+/** What a front end may add to an operation beyond its inputs. */
+export interface OperationOptions {
+  /** The deadline the engine gives (`customTimeouts`), in seconds; before the `timeouts` input. */
+  timeoutSeconds?: number;
+}
+
+/** The provider interface the front ends call (the dynamic ResourceProvider, with typed results). */
 export interface ProviderImpl {
-  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: CheckFailure[] }>;
-  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
-  create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
+  check(olds: Record<string, unknown>, news: Record<string, unknown>, naming?: NameProposal): Promise<{ inputs?: Record<string, unknown>; failures?: CheckFailure[] }>;
+  /** `changed` names every input that differs (the plugin's detailed diff); `replaces` those that replace. */
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; changed?: string[]; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  create(inputs: Record<string, unknown>, options?: OperationOptions): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown> }>;
-  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
-  delete(id: string, props: Record<string, unknown>): Promise<void>;
+  /** The inputs that describe `outs`, an object's outputs (what `pulumi import` records as its inputs). */
+  inputsOf(outs: Record<string, unknown>): Record<string, unknown>;
+  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, options?: OperationOptions): Promise<{ outs: Record<string, unknown> }>;
+  delete(id: string, props: Record<string, unknown>, options?: OperationOptions): Promise<void>;
   /**
    * The object a killed run's pending create (`inputs`, from the state written at `writtenAt`) made, if
    * one holds its name (read-only); not part of the engine's protocol (resources/interrupted.ts).

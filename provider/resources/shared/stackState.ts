@@ -15,12 +15,16 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { configuredEndpoint } from "../../config";
 import { cliTarget } from "./workspace";
 
-/** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance`. */
-const STATE_TYPE = /^pulumi-nodejs:dynamic\/barrack:(\w+)$/;
+/** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance` (dynamic), `barrack:index:Instance` (plugin). */
+const STATE_TYPE = /^(?:pulumi-nodejs:dynamic\/barrack|barrack:index):(\w+)$/;
 
-/** "Instance" for `pulumi-nodejs:dynamic/barrack:Instance`; undefined for anything not ours. */
+/** The plugin's provider resources in state (default and explicit). */
+const PLUGIN_PROVIDER_TYPE = "pulumi:providers:barrack";
+
+/** "Instance" for `pulumi-nodejs:dynamic/barrack:Instance` or `barrack:index:Instance`; undefined for anything not ours. */
 export function barrackType(stateType: string): string | undefined {
   return STATE_TYPE.exec(stateType)?.[1];
 }
@@ -125,7 +129,7 @@ export function readCheckpoint(file: { path: string; stack: string }): Promise<S
     }
     try {
       const { checkpoint } = JSON.parse(text) as { checkpoint?: { stack?: string; latest?: unknown } };
-      return { value: checkpoint?.stack === file.stack ? stateOf({ deployment: checkpoint.latest ?? {} }) : undefined, torn: false };
+      return { value: checkpoint?.stack === file.stack ? stateOf({ deployment: checkpoint.latest ?? {} }, configuredEndpoint()) : undefined, torn: false };
     } catch {
       return { value: undefined, torn: true };
     }
@@ -186,7 +190,7 @@ function exportOnce(cli: Cli, invocation: string[]): Promise<ExportAttempt> {
       // The CLI's last error line (short; the export's errors name files and stacks, never secrets).
       if (code !== 0) return unavailable(`\`pulumi stack export\` failed${lastLine(stderr) && `: ${lastLine(stderr)}`}`);
       try {
-        resolve({ state: stateOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))), cliSaid: "" });
+        resolve({ state: stateOf(JSON.parse(Buffer.concat(chunks).toString("utf8")), configuredEndpoint()), cliSaid: "" });
       } catch {
         unavailable("`pulumi stack export` printed no state");
       }
@@ -225,8 +229,15 @@ interface Exported {
   };
 }
 
-/** The resources of `pulumi stack export` output (without those marked for deletion) and its pending creates. */
-export function stateOf(exported: unknown): StackState {
+/**
+ * The resources of `pulumi stack export` output (without those marked for deletion) and its pending
+ * creates, those of this process's provider only: `endpoint` is the one this process was configured with
+ * (undefined: none given). A plugin's resources belong to a provider resource (the default one, or an
+ * explicit `barrack.Provider`), each served by a process of its own: another provider's resources are
+ * neither this process's deletions nor its leftovers. A provider is told apart by its recorded endpoint
+ * (its key is encrypted in state). Dynamic resources all share the one `pulumi-nodejs` provider.
+ */
+export function stateOf(exported: unknown, endpoint?: string): StackState {
   const deployment = (exported as Exported).deployment ?? {};
   const resource = (r: Record<string, unknown>) => ({
     urn: String(r.urn),
@@ -235,11 +246,18 @@ export function stateOf(exported: unknown): StackState {
     outputs: (r.outputs ?? {}) as Record<string, unknown>,
   });
   const isObject = (r: unknown): r is Record<string, unknown> => typeof r === "object" && r !== null;
+  const all = (deployment.resources ?? []).filter(isObject);
+  const otherProviders = new Set(
+    all
+      .filter((r) => r.type === `${PLUGIN_PROVIDER_TYPE}` && (r.inputs as Record<string, unknown> | undefined)?.endpoint !== endpoint)
+      .map((r) => `${String(r.urn)}::${String(r.id)}`),
+  );
+  const ours = (r: Record<string, unknown>) => typeof r.provider !== "string" || !otherProviders.has(r.provider);
   const writtenAt = Date.parse(deployment.manifest?.time ?? "");
   return {
-    resources: (deployment.resources ?? []).filter(isObject).filter((r) => !r.delete).map(resource),
+    resources: all.filter((r) => !r.delete && ours(r)).map(resource),
     pendingCreates: (deployment.pending_operations ?? [])
-      .filter((op) => op.type === "creating" && isObject(op.resource))
+      .filter((op) => op.type === "creating" && isObject(op.resource) && ours(op.resource as Record<string, unknown>))
       .map((op) => {
         const { urn, type, inputs } = resource(op.resource as Record<string, unknown>);
         return { urn, type, inputs };

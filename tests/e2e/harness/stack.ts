@@ -40,6 +40,7 @@ import {
   Stack,
 } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, pulumiBinDir } from "./cli";
+import { packageVersion, pluginArchive, pythonVenv } from "./plugin";
 import { EventCollector, OperationKind, OperationResult, buildResult } from "./results";
 
 export type ConfigInput = string | { value: string; secret?: boolean };
@@ -65,6 +66,11 @@ export interface TestStackOptions {
   typecheck?: boolean;
   /** Secrets passphrase (default: a fixed test passphrase). */
   passphrase?: string;
+  /**
+   * Installs the native plugin archive (`npm run build:plugin`) into the stack's PULUMI_HOME, as a user
+   * does with `pulumi plugin install resource barrack <version> -f <archive>`.
+   */
+  plugin?: boolean;
 }
 
 export interface OperationOptions {
@@ -214,7 +220,14 @@ async function programDirSettings(programDir: string, cmd: PulumiCommand, opts: 
     settings = { ...(await ws.projectSettings()) };
     delete settings.backend;
   }
-  settings.main = resolveEntry(programDir, opts.main ?? settings.main);
+  const runtime = typeof settings.runtime === "string" ? settings.runtime : settings.runtime?.name;
+  if (runtime === "python") {
+    // A Python program is its directory (`__main__.py`); createTestStack picks its interpreter.
+    settings.main = programDir;
+    settings.runtime = { name: "python" };
+  } else {
+    settings.main = resolveEntry(programDir, opts.main ?? settings.main);
+  }
   if (opts.projectName) settings.name = opts.projectName;
   return settings;
 }
@@ -263,6 +276,11 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
     } else {
       const programDir = path.resolve(opts.programDir!);
       const projectSettings = await programDirSettings(programDir, cmd, opts);
+      if (typeof projectSettings.runtime === "object" && projectSettings.runtime.name === "python") {
+        // The virtualenv with pulumi and pulumi_barrack. The language host built here (sdk v3.68) predates
+        // the `virtualenv` runtime option as newer CLIs send it, but reads PULUMI_PYTHON_CMD.
+        env.PULUMI_PYTHON_CMD = path.join(pythonVenv(), "bin", "python");
+      }
       stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { ...wsOpts, projectSettings });
     }
   } catch (err) {
@@ -425,6 +443,13 @@ export async function createTestStack(opts: TestStackOptions): Promise<TestStack
   };
   live.add(testStack);
 
+  if (opts.plugin) {
+    const installed = await runCli(["plugin", "install", "resource", "barrack", packageVersion(), "-f", pluginArchive()], { selectedStack: true });
+    if (installed.code !== 0) {
+      await testStack.dispose();
+      throw new Error(`pulumi plugin install resource barrack failed (${installed.code}): ${installed.stderr}`);
+    }
+  }
   const initial: Record<string, ConfigInput> = {};
   if (opts.emulator) {
     initial["barrack:endpoint"] = opts.emulator.url;
