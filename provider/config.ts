@@ -7,7 +7,7 @@
 import { BarrackClient } from "./client";
 import { normalizeBaseUrl } from "./client/client";
 import { DEFAULT_BASE_URL } from "./contract";
-import { nonBlank } from "./resources/shared/values";
+import { nonBlank } from "./engine/values";
 
 export type AuthScheme = "bearer" | "x-api-key";
 
@@ -18,6 +18,18 @@ export interface ProviderSettings {
   /** The most the account may burn per hour after a plan, in its currency (text, as config holds it). */
   maxHourlySpend?: string;
 }
+
+/**
+ * Every provider setting, once: its stack config key (`barrack:<name>`, and the explicit provider's input
+ * of that name), environment variable, default and meaning. The plugin's schema (and so each SDK's
+ * documentation) is generated from this list.
+ */
+export const PROVIDER_SETTINGS = [
+  { name: "apiKey", environment: "BARRACK_API_KEY", type: "string", secret: true, description: "API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`." },
+  { name: "endpoint", environment: "BARRACK_API_URL", type: "string", default: DEFAULT_BASE_URL, description: "API base URL (plain HTTP only to a loopback address, e.g. the emulator)." },
+  { name: "authScheme", environment: "BARRACK_AUTH_SCHEME", type: "string", default: "bearer", description: "How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants." },
+  { name: "maxHourlySpend", environment: "BARRACK_MAX_HOURLY_SPEND", type: "number", description: "Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most." },
+] as const satisfies readonly { name: keyof ProviderSettings; environment: string; type: "string" | "number"; secret?: boolean; default?: string; description: string }[];
 
 /** Stack config keys, namespaced as Pulumi passes them to `configure()`. */
 export const CONFIG_KEYS = {

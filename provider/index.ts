@@ -15,7 +15,7 @@ export { Snapshot, type SnapshotArgs } from "./resources/snapshot/resource";
 export { Image, type ImageArgs } from "./resources/image/resource";
 export { SshKey, type SshKeyArgs } from "./resources/sshKey/resource";
 export { StartupScript, type StartupScriptArgs } from "./resources/startupScript/resource";
-export type { FirewallRule, FirewallRuleArgs, Timeouts } from "./resources/shared/resource";
+export type { FirewallRule, FirewallRuleArgs, Timeouts } from "./dynamic/resource";
 export * from "./data";
 export {
   BOOT_SOURCES,

@@ -30,6 +30,20 @@
  *
  *   npm run bench:engine -- --rounds 5 --count 100
  *
+ * With `--plugin`, the same N Volumes served by the native plugin `pulumi-resource-barrack` join every
+ * step of every round (the plugin archive from `npm run build:plugin`, installed into the run's
+ * PULUMI_HOME), each program against an emulator of its own at WALL_TIME_SCALE, and are printed as ratios
+ * against the same run's dynamic resources (the target: ≤ 1.0× in up, both previews and destroy) and
+ * no-op, in two front ends:
+ *   - plugin:    a TypeScript program declaring `new pulumi.CustomResource("barrack:index:Volume", …)` with
+ *                the same inputs and the Volume's outputs (as the generated SDK declares them), registered
+ *                without debug stacks as the dynamic classes are: the same language host, ts-node and
+ *                program-side cost as `barrack`, so that the ratio is the provider's (plugin vs
+ *                dynamic-provider process);
+ *   - plugin-py: the Python SDK (`pulumi_barrack.Volume`), as a Python user runs it: that ratio also holds
+ *                Python's own start-up and SDK (no Python no-op exists to take them out: dynamic
+ *                providers are Node-only).
+ *
  * The CLI comes from scripts/ensure-pulumi.sh (or PULUMI_BARRACK_BIN_DIR), as for the e2e tests.
  */
 import { ChildProcess, execFile, spawnSync } from "child_process";
@@ -37,14 +51,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_DELAYS, startEmulator, type RunningEmulator } from "../emulator";
-import { exitCode, offlineEnv, pulumiBinDir, REPO_ROOT, writeProject } from "./engine";
+import { exitCode, installPlugin, offlineEnv, pluginArchive, pulumiBinDir, pythonEnv, REPO_ROOT, writeProject, writePythonProject } from "./engine";
 
 /** The emulator the wall times are measured against: near-instant, so they compare what the provider adds. */
 const WALL_TIME_SCALE = 0.0001;
 /** The emulator of the counted up/destroy (requests per create and per delete), as the issue asks. */
 const COUNT_TIME_SCALE = 0.01;
 
-type Program = "barrack" | "noop" | "counted";
+type Program = "barrack" | "noop" | "counted" | "plugin" | "plugin-py";
+/** The programs timed step by step against each other (the plugin's two with `--plugin`). */
+type Timed = Exclude<Program, "counted">;
+/** The timed programs whose Volumes reach an emulator. */
+type Served = Exclude<Timed, "noop">;
+const PLUGIN_PROGRAMS: Served[] = ["plugin", "plugin-py"];
 type Step = "preview" | "up" | "preview again" | "destroy";
 const STEPS: Step[] = ["preview", "up", "preview again", "destroy"];
 
@@ -54,13 +73,15 @@ interface Options {
   keep: boolean;
   /** `--parallel` for up and destroy; undefined: the CLI's default (8). */
   parallel?: number;
+  /** Also time the native plugin (a TypeScript and a Python program). */
+  plugin: boolean;
 }
 
 /** The CLI's default `--parallel` (pulumi 3.248). */
 const CLI_DEFAULT_PARALLEL = 8;
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { rounds: 3, count: 100, keep: process.env.PULUMI_BARRACK_KEEP_TMP === "1" };
+  const options: Options = { rounds: 3, count: 100, keep: process.env.PULUMI_BARRACK_KEEP_TMP === "1", plugin: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -72,8 +93,9 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--count") options.count = value();
     else if (arg === "--parallel") options.parallel = value();
     else if (arg === "--keep") options.keep = true;
+    else if (arg === "--plugin") options.plugin = true;
     else if (arg === "--help" || arg === "-h") {
-      console.log("usage: node dist/scripts/bench-engine.js [--rounds N (3)] [--count N (100)] [--parallel P (the CLI's, 8)] [--keep]");
+      console.log("usage: node dist/scripts/bench-engine.js [--rounds N (3)] [--count N (100)] [--parallel P (the CLI's, 8)] [--plugin] [--keep]");
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -81,7 +103,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The two programs
+// The programs
 // ---------------------------------------------------------------------------------------------------
 
 function barrackProgram(count: number): string {
@@ -119,6 +141,42 @@ for (let i = 0; i < ${count}; i++) {
 `;
 }
 
+/** The Volume's outputs as the plugin's schema (and so the generated SDKs) declares them. */
+function volumeOutputKeys(): string[] {
+  const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "plugin", "schema.json"), "utf8")) as {
+    resources: Record<string, { properties: Record<string, unknown>; inputProperties: Record<string, unknown> }>;
+  };
+  const volume = schema.resources["barrack:index:Volume"]!;
+  return Object.keys(volume.properties).filter((key) => !["region", "type", "sizeGb"].includes(key));
+}
+
+/**
+ * N Volumes for the plugin, in TypeScript without the generated SDK: the type token, the same inputs as
+ * `barrackProgram`, every other property declared as an output (undefined), as an SDK class does; and
+ * registered with Error.stackTraceLimit at 0, as the dynamic classes register (see provider/dynamic/resource.ts),
+ * so that the program's side costs the same as `barrack`'s.
+ */
+function pluginProgram(count: number): string {
+  const outputs = volumeOutputKeys().map((key) => `${key}: undefined`).join(", ");
+  return `import * as pulumi from "@pulumi/pulumi";
+
+const limit = Error.stackTraceLimit;
+Error.stackTraceLimit = 0;
+for (let i = 0; i < ${count}; i++) {
+  new pulumi.CustomResource("barrack:index:Volume", \`vol-\${i}\`, { region: "FINLAND-1", type: "NVMe", sizeGb: 100, ${outputs} });
+}
+Error.stackTraceLimit = limit;
+`;
+}
+
+/** N Volumes for the plugin in Python, with the generated SDK (`pulumi_barrack`). */
+function pythonProgram(count: number): string {
+  return `import pulumi_barrack as barrack
+
+for i in range(${count}):
+    barrack.Volume(f"vol-{i}", region="FINLAND-1", type="NVMe", size_gb=100)
+`;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Running the CLI, and sampling the provider process's memory
@@ -129,7 +187,7 @@ interface CliRun {
   stdout: string;
   stderr: string;
   ms: number;
-  /** Peak VmHWM of the dynamic-provider process(es) started by this run, in KiB (0 if never seen). */
+  /** Peak VmHWM of the provider process(es) started by this run (dynamic, or the plugin), in KiB (0 if never seen). */
   providerPeakKiB: number;
 }
 
@@ -152,8 +210,14 @@ function descendsFrom(pid: number, ancestor: number): boolean {
   return false;
 }
 
-/** The dynamic-provider processes under `root` (our CLI run only: other runs on the machine are not ours). */
-function providerPids(root: number): number[] {
+/** What a provider process's command line holds: the dynamic-provider launcher, or the plugin's executable. */
+const PROVIDER_MARKERS: Record<"dynamic" | "plugin", string> = {
+  dynamic: "@pulumi/pulumi/cmd/dynamic-provider",
+  plugin: "pulumi-resource-barrack",
+};
+
+/** The provider processes under `root` (our CLI run only: other runs on the machine are not ours). */
+function providerPids(root: number, marker: string): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -164,7 +228,7 @@ function providerPids(root: number): number[] {
     } catch {
       continue;
     }
-    if (cmdline.includes("@pulumi/pulumi/cmd/dynamic-provider") && descendsFrom(pid, root)) pids.push(pid);
+    if (cmdline.includes(marker) && descendsFrom(pid, root)) pids.push(pid);
   }
   return pids;
 }
@@ -179,7 +243,7 @@ function peakKiB(pid: number): number {
   }
 }
 
-function runCli(binDir: string, cwd: string, env: NodeJS.ProcessEnv, args: string[], sampleMemory = false): Promise<CliRun> {
+function runCli(binDir: string, cwd: string, env: NodeJS.ProcessEnv, args: string[], sampleMemory?: string): Promise<CliRun> {
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const peaks = new Map<number, number>();
@@ -188,7 +252,7 @@ function runCli(binDir: string, cwd: string, env: NodeJS.ProcessEnv, args: strin
     if (sampleMemory) {
       sampler = setInterval(() => {
         if (child?.pid === undefined) return;
-        for (const pid of providerPids(child.pid)) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakKiB(pid)));
+        for (const pid of providerPids(child.pid, sampleMemory)) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakKiB(pid)));
       }, 50);
     }
     child = execFile(path.join(binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -208,7 +272,7 @@ class Stack {
     private readonly parallel: number | undefined,
   ) {}
 
-  async cli(args: string[], sampleMemory = false): Promise<CliRun> {
+  async cli(args: string[], sampleMemory?: string): Promise<CliRun> {
     const r = await runCli(this.binDir, this.dir, this.env, [...args, "--stack", "bench"], sampleMemory);
     if (r.code !== 0) {
       throw new Error(`pulumi ${args.join(" ")} (${this.program}) exited with ${r.code}\n--- stdout ---\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
@@ -223,7 +287,7 @@ class Stack {
       case "preview again":
         return this.cli(["preview"]);
       case "up":
-        return this.cli(["up", "--yes", "--skip-preview", ...parallel], true);
+        return this.cli(["up", "--yes", "--skip-preview", ...parallel], PROVIDER_MARKERS[this.program === "plugin" || this.program === "plugin-py" ? "plugin" : "dynamic"]);
       case "destroy":
         return this.cli(["destroy", "--yes", "--skip-preview", ...parallel]);
     }
@@ -288,8 +352,14 @@ interface Target {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const binDir = pulumiBinDir();
+  // Missing pieces of the plugin's part are said before anything starts.
+  const pluginEnv = options.plugin ? (pluginArchive(), pythonEnv()) : {};
+  const timed: Timed[] = options.plugin ? ["barrack", "noop", ...PLUGIN_PROGRAMS] : ["barrack", "noop"];
+  const served = timed.filter((p): p is Served => p !== "noop");
   // At this time scale an hour of billing passes in 0.36 s: a balance that lasts any number of rounds.
-  const emulator: RunningEmulator = await startEmulator({ port: 0, timeScale: WALL_TIME_SCALE, balance: 1e9 });
+  // One emulator per served program, so that each step's inventory and requests are that program's alone.
+  const emulators = {} as Record<Served, RunningEmulator>;
+  for (const program of served) emulators[program] = await startEmulator({ port: 0, timeScale: WALL_TIME_SCALE, balance: 1e9 });
   const countingEmulator: RunningEmulator = await startEmulator({ port: 0, timeScale: COUNT_TIME_SCALE });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-barrack-bench-engine-"));
   const started = Date.now();
@@ -298,64 +368,72 @@ async function main(): Promise<void> {
     const state = path.join(tmp, "state");
     fs.mkdirSync(home);
     fs.mkdirSync(state);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...offlineEnv(binDir, home, state) };
-    const stacks: Record<Program, Stack> = {
-      barrack: new Stack("barrack", path.join(tmp, "barrack"), binDir, env, options.parallel),
-      noop: new Stack("noop", path.join(tmp, "noop"), binDir, env, options.parallel),
-      counted: new Stack("counted", path.join(tmp, "counted"), binDir, env, options.parallel),
-    };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...offlineEnv(binDir, home, state), ...pluginEnv };
+    const stacks = {} as Record<Program, Stack>;
+    for (const program of [...timed, "counted"] as Program[]) stacks[program] = new Stack(program, path.join(tmp, program), binDir, env, options.parallel);
     writeProject(stacks.barrack.dir, "bench-barrack", barrackProgram(options.count));
     writeProject(stacks.noop.dir, "bench-noop", noopProgram(options.count));
     writeProject(stacks.counted.dir, "bench-counted", barrackProgram(options.count));
+    if (options.plugin) {
+      writeProject(stacks.plugin.dir, "bench-plugin", pluginProgram(options.count));
+      writePythonProject(stacks["plugin-py"].dir, "bench-plugin-py", pythonProgram(options.count));
+      await installPlugin(binDir, tmp, env as Record<string, string>);
+    }
     for (const s of Object.values(stacks)) await s.cli(["stack", "init"]);
-    for (const [s, emu] of [[stacks.barrack, emulator], [stacks.counted, countingEmulator]] as const) {
+    for (const [s, emu] of [...served.map((p) => [stacks[p], emulators[p]] as const), [stacks.counted, countingEmulator] as const]) {
       await s.cli(["config", "set", "barrack:endpoint", emu.url]);
       await s.cli(["config", "set", "--secret", "barrack:apiKey", emu.apiKey]);
     }
     const version = (await runCli(binDir, tmp, env, ["version"])).stdout.trim();
     console.log(
-      `pulumi-barrack engine benchmark: ${options.count} Volumes vs ${options.count} no-op dynamic resources, ${options.rounds} round(s), ` +
+      `pulumi-barrack engine benchmark: ${options.count} Volumes vs ${options.count} no-op dynamic resources` +
+        `${options.plugin ? ` (and ${options.count} Volumes through the native plugin, from TypeScript and from Python)` : ""}, ${options.rounds} round(s), ` +
         `pulumi ${version}, node ${process.version}, emulator time scale ${WALL_TIME_SCALE} (wall times) and ${COUNT_TIME_SCALE} (requests), ` +
         `--parallel ${options.parallel ?? `${CLI_DEFAULT_PARALLEL} (the CLI's)`}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} (${new Date().toISOString()})\n`,
     );
 
-    const times: Record<"barrack" | "noop", Record<Step, number[]>> = {
-      barrack: { preview: [], up: [], "preview again": [], destroy: [] },
-      noop: { preview: [], up: [], "preview again": [], destroy: [] },
-    };
+    const steps = (): Record<Step, number[]> => ({ preview: [], up: [], "preview again": [], destroy: [] });
+    const times = Object.fromEntries(timed.map((p) => [p, steps()])) as Record<Timed, Record<Step, number[]>>;
     const countedTimes: Record<"up" | "destroy", number[]> = { up: [], destroy: [] };
-    const rss: Record<"barrack" | "noop", number[]> = { barrack: [], noop: [] };
+    const rss = Object.fromEntries(timed.map((p) => [p, [] as number[]])) as Record<Timed, number[]>;
     const perCreate: number[] = [];
     const perDelete: number[] = [];
     const upRequests: number[] = [];
-    const mutations: Record<"preview" | "preview again", number[]> = { preview: [], "preview again": [] };
-    const previewRequests: Record<"preview" | "preview again", number[]> = { preview: [], "preview again": [] };
+    /** Requests each served program's timed up and destroy sent (for reference: the same work, two front ends). */
+    const timedRequests = Object.fromEntries(served.map((p) => [p, { up: [] as number[], destroy: [] as number[] }])) as Record<Served, Record<"up" | "destroy", number[]>>;
+    const mutations = Object.fromEntries(served.map((p) => [p, { preview: [] as number[], "preview again": [] as number[] }])) as Record<Served, Record<"preview" | "preview again", number[]>>;
+    const previewRequests = Object.fromEntries(served.map((p) => [p, { preview: [] as number[], "preview again": [] as number[] }])) as Record<Served, Record<"preview" | "preview again", number[]>>;
 
     for (let round = 0; round < options.rounds; round++) {
-      const order: ("barrack" | "noop")[] = round % 2 === 0 ? ["barrack", "noop"] : ["noop", "barrack"];
       const line: string[] = [];
       for (const step of STEPS) {
-        // Alternate which program goes first from step to step as well as from round to round.
-        const stepOrder = STEPS.indexOf(step) % 2 === 0 ? order : [...order].reverse();
+        // Rotate which program goes first from step to step as well as from round to round (with two
+        // programs: alternate).
+        const shift = (round + STEPS.indexOf(step)) % timed.length;
+        const stepOrder = [...timed.slice(shift), ...timed.slice(0, shift)];
         for (const program of stepOrder) {
-          emulator.resetCounters();
+          const emu = program === "noop" ? undefined : emulators[program];
+          emu?.resetCounters();
           const r = await stacks[program].step(step);
           times[program][step].push(r.ms);
           if (step === "up") rss[program].push(r.providerPeakKiB / 1024);
-          if (program !== "barrack") continue;
-          const c = emulator.counters();
+          if (program === "noop" || emu === undefined) continue;
+          const c = emu.counters();
+          const held = emu.inventory().volumes.length;
           if (step === "up") {
-            if (emulator.inventory().volumes.length !== options.count) throw new Error(`after up the emulator holds ${emulator.inventory().volumes.length} volumes, not ${options.count}`);
+            if (held !== options.count) throw new Error(`after up (${program}) the emulator holds ${held} volumes, not ${options.count}`);
+            timedRequests[program].up.push(total(c));
           } else if (step === "destroy") {
-            if (emulator.inventory().volumes.length !== 0) throw new Error(`after destroy the emulator still holds ${emulator.inventory().volumes.length} volumes`);
+            if (held !== 0) throw new Error(`after destroy (${program}) the emulator still holds ${held} volumes`);
+            timedRequests[program].destroy.push(total(c));
           } else {
             const m = mutationsOf(c);
-            mutations[step].push(total(m));
-            previewRequests[step].push(total(c));
-            if (total(m) > 0) console.log(`  round ${round + 1} ${step}: API mutations ${JSON.stringify(m)}`);
+            mutations[program][step].push(total(m));
+            previewRequests[program][step].push(total(c));
+            if (total(m) > 0) console.log(`  round ${round + 1} ${step} (${program}): API mutations ${JSON.stringify(m)}`);
           }
         }
-        line.push(`${step} ${(times.barrack[step][round] / 1000).toFixed(1)}/${(times.noop[step][round] / 1000).toFixed(1)} s`);
+        line.push(`${step} ${timed.map((p) => (times[p][step][round] / 1000).toFixed(1)).join("/")} s`);
       }
 
       // Requests per create and per delete, at the time scale where waiting matters.
@@ -373,14 +451,15 @@ async function main(): Promise<void> {
       countedTimes.destroy.push(destroy.ms);
 
       console.log(
-        `round ${round + 1} (barrack/no-op): ${line.join(", ")}; provider RSS ${rss.barrack[round].toFixed(0)}/${rss.noop[round].toFixed(0)} MiB; ` +
+        `round ${round + 1} (${timed.map(label).join("/")}): ${line.join(", ")}; provider RSS ${timed.map((p) => rss[p][round].toFixed(0)).join("/")} MiB; ` +
           `at time scale ${COUNT_TIME_SCALE}: up ${(up.ms / 1000).toFixed(1)} s, ${perCreate[round].toFixed(2)} req/create, provider RSS ${(up.providerPeakKiB / 1024).toFixed(0)} MiB, ` +
           `destroy ${(destroy.ms / 1000).toFixed(1)} s, ${perDelete[round].toFixed(2)} req/delete`,
       );
     }
 
-    const ratio = (step: Step) => median(times.barrack[step]) / median(times.noop[step]);
-    const secs = (program: "barrack" | "noop", step: Step) => (median(times[program][step]) / 1000).toFixed(2);
+    const ratioOf = (program: Timed, baseline: Timed, step: Step) => median(times[program][step]) / median(times[baseline][step]);
+    const ratio = (step: Step) => ratioOf("barrack", "noop", step);
+    const secs = (program: Timed, step: Step) => (median(times[program][step]) / 1000).toFixed(2);
     const timeDetail = (step: Step) => `barrack ${secs("barrack", step)} s, no-op ${secs("noop", step)} s`;
     const previewSteps: ("preview" | "preview again")[] = ["preview", "preview again"];
     const targets: Target[] = [
@@ -390,10 +469,12 @@ async function main(): Promise<void> {
       { name: "destroy (delete all)", value: ratio("destroy"), target: 1.15, unit: "×", detail: timeDetail("destroy") },
       {
         name: "API mutations during previews",
-        value: Math.max(...previewSteps.flatMap((s) => mutations[s])),
+        value: Math.max(...served.flatMap((p) => previewSteps.flatMap((s) => mutations[p][s]))),
         target: 0,
         unit: "",
-        detail: previewSteps.map((s) => `${s}: ${median(previewRequests[s]).toFixed(0)} GETs`).join(", "),
+        detail:
+          previewSteps.map((s) => `${s}: ${median(previewRequests.barrack[s]).toFixed(0)} GETs`).join(", ") +
+          (options.plugin ? `; the plugin's previews included (${PLUGIN_PROGRAMS.map((p) => `${label(p)} ${previewSteps.map((s) => median(previewRequests[p][s]).toFixed(0)).join("/")} GETs`).join(", ")})` : ""),
       },
       {
         name: "requests per create",
@@ -411,13 +492,39 @@ async function main(): Promise<void> {
         detail: `barrack ${median(rss.barrack).toFixed(1)} MiB, no-op ${median(rss.noop).toFixed(1)} MiB (VmHWM)`,
       },
     ];
+    // The plugin against the same run's dynamic resources (the target) and no-op (for reference).
+    const pluginTargets: Target[] = [];
+    for (const program of options.plugin ? PLUGIN_PROGRAMS : []) {
+      for (const [step, name] of [["up", "up"], ["preview", "preview (empty)"], ["preview again", "preview (no changes)"], ["destroy", "destroy"]] as [Step, string][]) {
+        pluginTargets.push({
+          name: `${label(program)} ${name}`,
+          value: ratioOf(program, "barrack", step),
+          target: 1.0,
+          unit: "×",
+          detail: `${secs(program, step)} s vs barrack ${secs("barrack", step)} s; ${ratioOf(program, "noop", step).toFixed(3)}× the no-op's ${secs("noop", step)} s`,
+        });
+      }
+    }
 
     console.log(`\nmedians of ${options.rounds} round(s), ${((Date.now() - started) / 1000).toFixed(0)} s in all:\n`);
-    const width = Math.max(...targets.map((t) => t.name.length));
-    for (const t of targets) {
+    const width = Math.max(...[...targets, ...pluginTargets].map((t) => t.name.length));
+    const print = (t: Target) => {
       const value = t.unit === "×" ? `${t.value.toFixed(3)}×` : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2);
       const ok = t.value <= t.target + 1e-9;
       console.log(`${t.name.padEnd(width)}  ${value.padStart(8)}  target ≤ ${t.target}${t.unit}  ${ok ? "PASS" : "MISS"}  (${t.detail})`);
+    };
+    for (const t of targets) print(t);
+    if (options.plugin) {
+      console.log(
+        `\nthe native plugin, against the dynamic resources (barrack) of the same run (plugin: a TypeScript program of ` +
+          `pulumi.CustomResource("barrack:index:Volume"); plugin-py: the Python SDK, Python's start-up included):\n`,
+      );
+      for (const t of pluginTargets) print(t);
+      const requests = (step: "up" | "destroy") => served.map((p) => `${label(p)} ${median(timedRequests[p][step]).toFixed(0)}`).join(", ");
+      console.log(
+        `\nfor reference: provider peak RSS during up ${served.map((p) => `${label(p)} ${median(rss[p]).toFixed(1)} MiB`).join(", ")} (the plugin: its one executable); ` +
+          `API requests at time scale ${WALL_TIME_SCALE}: up ${requests("up")}; destroy ${requests("destroy")}`,
+      );
     }
 
     const loadMiB = implementationLoadKiB() / 1024;
@@ -446,11 +553,16 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await emulator.stop();
+    for (const emu of Object.values(emulators)) await emu.stop();
     await countingEmulator.stop();
     if (options.keep) console.log(`\nkept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** How the output names a program. */
+function label(program: Timed): string {
+  return program === "noop" ? "no-op" : program;
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,7 @@ import { startEmulator } from "../emulator";
 import { BarrackClient } from "../provider/client";
 import { setProviderSettings } from "../provider/config";
 import { provider } from "../provider/resources/impl";
-import { ResourceTypeName, makeShim } from "../provider/resources/shared/shim";
+import { ResourceTypeName, makeShim } from "../provider/dynamic/shim";
 
 interface Figure {
   name: string;

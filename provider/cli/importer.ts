@@ -17,7 +17,7 @@ import type { BarrackClient } from "../client";
 import type { Firewall, Image, Instance, Region, Script, Snapshot, SshKey, Volume } from "../contract";
 import { REGIONS } from "../contract";
 import { dataVolumeIds, powerStateOf } from "../resources/instance/args";
-import { ruleFromWire } from "../resources/shared/schema";
+import { ruleFromWire } from "../engine/schema";
 import { CliError, clientFrom, withConnectionOptions, type ConnectionOptions, type Io } from "./options";
 
 // ---------------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import type { Command } from "commander";
 import { BarrackClient } from "../client";
 import { redact } from "../client/redact";
 import { resolveSettings, type AuthScheme } from "../config";
-import { nonBlank } from "../resources/shared/values";
-import { findProjectFile } from "../resources/shared/workspace";
+import { nonBlank } from "../engine/values";
+import { findProjectFile } from "../deployment/workspace";
 
 export interface ConnectionOptions {
   endpoint?: string;

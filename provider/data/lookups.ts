@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { BarrackClient } from "../client";
 import { CURRENCIES, TIERS } from "../contract";
-import { regionSchema } from "../resources/shared/schema";
+import { regionSchema } from "../engine/schema";
 import type { GetBalanceResult } from "./balance";
 import type { GetGpuSpecsArgs, GetGpuSpecsResult, Prices } from "./gpuSpecs";
 import type { GetGpuStockArgs, GetGpuStockResult } from "./gpuStock";

@@ -20,10 +20,10 @@ import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import { checkSettings, type ProviderSettings } from "../config";
 import { attach } from "../resources/impl";
-import { closingLines, resetClosingNotes } from "../resources/shared/closing";
-import type { NameProposal, ProviderImpl } from "../resources/shared/definition";
-import { AUTONAME_KEY } from "../resources/shared/naming";
-import type { ResourceTypeName } from "../resources/shared/shim";
+import { closingLines, resetClosingNotes } from "../deployment/closing";
+import type { NameProposal, ProviderImpl } from "../engine/definition";
+import { AUTONAME_KEY } from "../engine/naming";
+import type { ResourceTypeName } from "../dynamic/shim";
 import { flushEngineLog, forResource, log } from "./engineLog";
 import { fromStruct, parseUrn, toStruct, typeOfToken, type Props } from "./wire";
 
@@ -144,9 +144,10 @@ export class BarrackProviderService {
       forResource(urn, async () => {
         const olds = fromStruct(call.request.getOlds());
         const news = fromStruct(call.request.getNews());
-        const result = await this.impl(call.request.getType() || parseUrn(urn).type).diff(call.request.getId(), olds, news);
+        const impl = this.impl(call.request.getType() || parseUrn(urn).type);
+        const result = await impl.diff(call.request.getId(), olds, news);
         const replaces = result.replaces ?? [];
-        const changed = result.changed ?? [];
+        const changed = result.changes ? impl.changedInputs(olds, news) : [];
         const response = new providerProto.DiffResponse();
         response.setChanges(result.changes ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE);
         response.setReplacesList(replaces);

@@ -3,10 +3,10 @@
  * `pulumi-barrack/provider-impl` inside the Pulumi provider process.
  */
 import { ProviderSettings, setProviderSettings, settingsFromConfig } from "../config";
-import { checked, deleteBesideLeftovers } from "./interrupted";
-import type { ProviderImpl } from "./shared/crud";
-import type { ResourceTypeName } from "./shared/shim";
-import { noteChecked, noteOperation } from "./shared/run";
+import { checked, deleteBesideLeftovers } from "../deployment/interrupted";
+import type { ProviderImpl } from "../engine/crud";
+import type { ResourceTypeName } from "../dynamic/shim";
+import { noteChecked, noteOperation } from "../deployment/run";
 
 /**
  * Each type's implementation, required on its first use: the provider process loads only the types its
@@ -47,6 +47,7 @@ export function attach(type: ResourceTypeName, config: StackConfig): Omit<Provid
       return result;
     },
     diff: (id, olds, news) => impl.diff(id, olds, news),
+    changedInputs: (olds, news) => impl.changedInputs(olds, news),
     // Mutations tell run.ts what this update applied (the burn line's deletions, and whether it failed).
     create: (inputs, options) => noted("create", type, inputs, () => impl.create(inputs, options)),
     read: (id, props) => impl.read(id, props),

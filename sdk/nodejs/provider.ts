@@ -49,19 +49,19 @@ export class Provider extends pulumi.ProviderResource {
  */
 export interface ProviderArgs {
     /**
-     * API key from the Barrack dashboard.
+     * API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
      */
     apiKey?: pulumi.Input<string | undefined>;
     /**
-     * `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+     * How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
      */
     authScheme?: pulumi.Input<string | undefined>;
     /**
-     * API base URL (plain HTTP only to loopback).
+     * API base URL (plain HTTP only to a loopback address, e.g. the emulator).
      */
     endpoint?: pulumi.Input<string | undefined>;
     /**
-     * Ceiling on the account's hourly burn after a plan, in its currency.
+     * Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
      */
     maxHourlySpend?: pulumi.Input<number | undefined>;
 }

@@ -11,7 +11,7 @@ import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { BarrackProviderService, serviceImplementation } from "../../provider/plugin/server";
-import { UNKNOWN } from "../../provider/resources/shared/values";
+import { UNKNOWN } from "../../provider/engine/values";
 
 const VOLUME = "barrack:index:Volume";
 const URN = (name: string, type = VOLUME) => `urn:pulumi:dev::fleet::${type}::${name}`;

@@ -5,7 +5,7 @@
 import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator";
 import { BarrackClient } from "../../provider/client";
 import { setProviderSettings } from "../../provider/config";
-import { UNKNOWN } from "../../provider/resources/shared/values";
+import { UNKNOWN } from "../../provider/engine/values";
 import { ed25519PublicKey } from "./sshKey/keys";
 
 export { UNKNOWN };

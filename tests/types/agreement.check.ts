@@ -20,7 +20,7 @@ import type { imageArgsSchema } from "../../provider/resources/image/args";
 import type { IMAGE_KEYS } from "../../provider/resources/image/keys";
 import type { InstanceOutputs, instanceArgsSchema } from "../../provider/resources/instance/args";
 import type { INSTANCE_KEYS } from "../../provider/resources/instance/keys";
-import type { ruleArgsSchema } from "../../provider/resources/shared/schema";
+import type { ruleArgsSchema } from "../../provider/engine/schema";
 import type { snapshotArgsSchema } from "../../provider/resources/snapshot/args";
 import type { SNAPSHOT_KEYS } from "../../provider/resources/snapshot/keys";
 import type { sshKeyArgsSchema } from "../../provider/resources/sshKey/args";

@@ -58,14 +58,14 @@ export function changeSentence(change: Change, resource: string): string | undef
 
 /**
  * A name for an enum value that every SDK can spell: its words in PascalCase ("CANADA-1" → "Canada1",
- * "ipv6-icmp" → "Ipv6Icmp", "os_image" → "OsImage"); short all-caps words (SSD, USD) and mixed-case
- * ones (NVMe, IPv4) stay as they are.
+ * "ipv6-icmp" → "Ipv6Icmp", "os_image" → "OsImage", "NVMe" → "Nvme", "IPv4" → "Ipv4"; Python then reads
+ * NVME and IPV4, not NV_ME); short all-caps words (SSD, USD) stay as they are.
  */
 export function enumValueName(value: string): string {
   return value
     .split(/[^A-Za-z0-9]+/)
     .filter((w) => w !== "")
-    .map((w) => (/^[A-Z]{4,}\d*$/.test(w) ? w.charAt(0) + w.slice(1).toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+    .map((w) => (/^[A-Z]{1,3}$/.test(w) ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
     .join("");
 }
 
@@ -224,7 +224,7 @@ export async function buildSchema(root: string = repoRoot()): Promise<Spec> {
 
   // Settings ---------------------------------------------------------------------------------------
   const settings: Record<string, Spec> = {};
-  for (const s of providerSettings(root)) {
+  for (const s of providerSettings()) {
     settings[s.name] = {
       type: s.type,
       description: s.description,

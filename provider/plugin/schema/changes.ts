@@ -1,6 +1,6 @@
 /**
  * Which inputs change a resource in place and which replace it, as its provider decides: each input is
- * changed alone and handed to the provider's `diff` (defineProvider in resources/shared/crud.ts, which
+ * changed alone and handed to the provider's `diff` (defineProvider in engine/crud.ts, which
  * applies the definition's `updatable` and `noDiff`). No API call is made: `diff` compares inputs only.
  */
 import { z } from "zod";

@@ -66,7 +66,6 @@ export const FALLBACK_DESCRIPTIONS: Record<string, string> = {
   "GetRegionsResult.regions": "The regions (of `tier`, when given), with what each offers.",
   "GetVolumeTypesResult.volumeTypes": "The volume types (offered in `region`, when given), with their size range and prices.",
   // Types.
-  "PricedResourceType.": "The kinds of priced resources (getPricing's `resourceType`).",
   "Prices.USD": "In US dollars.",
   "Prices.EUR": "In euros.",
   "Prices.INR": "In Indian rupees.",

@@ -1,8 +1,8 @@
 /** Firewall inputs and outputs. */
 import { z } from "zod";
 import { Firewall as WireFirewall, idPattern } from "../../contract";
-import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
-import { RuleArgs, descriptionSchema, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { RuleArgs, descriptionSchema, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../../engine/schema";
 
 export const firewallArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */

@@ -2,8 +2,8 @@
 import type { BarrackClient } from "../../client";
 import { BarrackError, BarrackNotFoundError } from "../../client";
 import { Firewall, Region, sameStatus } from "../../contract";
-import { OperationContext, defineProvider } from "../shared/crud";
-import { RuleArgs, ruleFromWire, ruleKey, ruleToWire } from "../shared/schema";
+import { OperationContext, defineProvider } from "../../engine/crud";
+import { RuleArgs, ruleFromWire, ruleKey, ruleToWire } from "../../engine/schema";
 import { FirewallOutputs, firewallArgsSchema, firewallOutputs, validateFirewall } from "./args";
 
 async function getFirewall(client: BarrackClient, id: string): Promise<Firewall> {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region } from "../../constants";
-import { BarrackResource, FirewallRule, FirewallRuleArgs, Timeouts } from "../shared/resource";
-import { makeShim } from "../shared/shim";
+import { BarrackResource, FirewallRule, FirewallRuleArgs, Timeouts } from "../../dynamic/resource";
+import { makeShim } from "../../dynamic/shim";
 import { FIREWALL_KEYS } from "./keys";
 
 /** The arguments of a {@link Firewall}. */

@@ -1,8 +1,8 @@
 /** Custom image inputs and outputs. */
 import { z } from "zod";
 import { Image as WireImage, Region, idPattern } from "../../contract";
-import { importIdSchema, timeoutsSchema } from "../shared/crud";
-import { descriptionSchema, nameSchema } from "../shared/schema";
+import { importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { descriptionSchema, nameSchema } from "../../engine/schema";
 
 export const imageArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */

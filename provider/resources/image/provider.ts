@@ -1,7 +1,7 @@
 /** Custom image provider: make an image from a snapshot, wait until usable, delete. Every input replaces. */
 import type { BarrackClient } from "../../client";
 import { Image, sameStatus } from "../../contract";
-import { defineProvider } from "../shared/crud";
+import { defineProvider } from "../../engine/crud";
 import { ImageOutputs, imageArgsSchema, imageOutputs } from "./args";
 
 async function getImage(client: BarrackClient, id: string): Promise<Image> {

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { Tier, Instance as WireInstance, sameStatus } from "../../contract";
 import type { BarrackClient } from "../../client";
 import { GPU_COUNTS, GPU_MODELS, SCRIPT_MAX_BYTES, TIER_CAPABILITIES, capabilitiesOf, regionsWhere, tierOf } from "../../platform";
-import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
-import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../shared/schema";
-import { hourlyCost, parseDuration, sameValue } from "../shared/values";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../../engine/schema";
+import { hourlyCost, parseDuration, sameValue } from "../../engine/values";
 
 import { POWER_STATES } from "../../constants";
 export { POWER_STATES };

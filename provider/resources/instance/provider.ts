@@ -4,9 +4,9 @@
  */
 import { BarrackClient, BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client";
 import { Instance, RuleRequest, sameStatus } from "../../contract";
-import { OperationContext, ProviderImpl, defineProvider } from "../shared/crud";
-import { ruleFromWire, ruleKey, ruleToWire } from "../shared/schema";
-import { parseDuration } from "../shared/values";
+import { OperationContext, ProviderImpl, defineProvider } from "../../engine/crud";
+import { ruleFromWire, ruleKey, ruleToWire } from "../../engine/schema";
+import { parseDuration } from "../../engine/values";
 import {
   INSTANCE_NO_DIFF,
   INSTANCE_UPDATABLE,

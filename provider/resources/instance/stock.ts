@@ -1,7 +1,7 @@
 /** GPU stock and price lookups: what to tell the user at preview, and when a create is out of stock. */
 import type { BarrackClient } from "../../client";
 import type { GpuStock } from "../../contract";
-import { gpuHourlyPrice } from "../shared/spend";
+import { gpuHourlyPrice } from "../../deployment/spend";
 
 export interface GpuRequest {
   region: string;

@@ -1,8 +1,8 @@
 /** Snapshot inputs and outputs. */
 import { z } from "zod";
 import { Region, Snapshot as WireSnapshot, idPattern } from "../../contract";
-import { importIdSchema, timeoutsSchema } from "../shared/crud";
-import { descriptionSchema, nameSchema } from "../shared/schema";
+import { importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { descriptionSchema, nameSchema } from "../../engine/schema";
 
 export const snapshotArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */

@@ -3,7 +3,7 @@ import type { BarrackClient } from "../../client";
 import { BarrackError, BarrackNotFoundError } from "../../client";
 import { Instance, Snapshot, sameStatus } from "../../contract";
 import { capabilitiesOf, regionsWhere, tierOf } from "../../platform";
-import { defineProvider } from "../shared/crud";
+import { defineProvider } from "../../engine/crud";
 import { SnapshotOutputs, snapshotArgsSchema, snapshotOutputs } from "./args";
 
 async function getSnapshot(client: BarrackClient, id: string): Promise<Snapshot> {

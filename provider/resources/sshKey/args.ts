@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { SshKey as WireSshKey } from "../../contract";
 import { SSH_KEY_TYPES, SSH_PUBLIC_KEY_PATTERN } from "../../platform";
-import { importIdSchema, timeoutsSchema } from "../shared/crud";
-import { nameSchema } from "../shared/schema";
-import { isUnknown } from "../shared/values";
+import { importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { nameSchema } from "../../engine/schema";
+import { isUnknown } from "../../engine/values";
 
 /**
  * Why `text` is not an acceptable OpenSSH public key, or undefined when it is. Never quotes the value

@@ -1,7 +1,7 @@
 /** SSH key provider: import or generate, never updated (every input change replaces), delete. */
 import type { BarrackClient } from "../../client";
 import { BarrackConflictError, BarrackError } from "../../client";
-import { OperationContext, ProviderImpl, defineProvider } from "../shared/crud";
+import { OperationContext, ProviderImpl, defineProvider } from "../../engine/crud";
 import { SshKeyApi, SshKeyArgs, SshKeyOutputs, keyMaterial, sshKeyArgsSchema, sshKeyOutputs } from "./args";
 
 /** How far back (server clock) a key may have been made by our own lost create request. */

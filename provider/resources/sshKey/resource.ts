@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BarrackResource, Timeouts } from "../shared/resource";
-import { makeShim } from "../shared/shim";
+import { BarrackResource, Timeouts } from "../../dynamic/resource";
+import { makeShim } from "../../dynamic/shim";
 import { SSH_KEY_KEYS } from "./keys";
 
 /** The arguments of an {@link SshKey}; all optional (no `publicKey`: Barrack generates a key pair). */

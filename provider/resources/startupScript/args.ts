@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { Script as WireScript } from "../../contract";
 import { SCRIPT_MAX_BYTES } from "../../platform";
-import { importIdSchema, timeoutsSchema } from "../shared/crud";
-import { descriptionSchema, nameSchema } from "../shared/schema";
+import { importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { descriptionSchema, nameSchema } from "../../engine/schema";
 
 export const startupScriptArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */

@@ -2,7 +2,7 @@
  * The property names of a startup script, without zod: the resource class registers them (an undeclared output
  * never appears on the resource object). tests/types/keys.test.ts checks them against args.ts.
  */
-import type { ResourceKeys } from "../shared/resource";
+import type { ResourceKeys } from "../../dynamic/resource";
 
 export const STARTUP_SCRIPT_KEYS = {
   /** Every input (the args schema's keys). */

@@ -2,7 +2,7 @@
 import type { BarrackClient } from "../../client";
 import { BarrackConflictError } from "../../client";
 import { Script } from "../../contract";
-import { defineProvider } from "../shared/crud";
+import { defineProvider } from "../../engine/crud";
 import { StartupScriptOutputs, startupScriptArgsSchema, startupScriptOutputs } from "./args";
 
 export const startupScriptProvider = defineProvider<typeof startupScriptArgsSchema, Script, StartupScriptOutputs>({

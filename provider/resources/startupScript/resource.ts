@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BarrackResource, Timeouts } from "../shared/resource";
-import { makeShim } from "../shared/shim";
+import { BarrackResource, Timeouts } from "../../dynamic/resource";
+import { makeShim } from "../../dynamic/shim";
 import { STARTUP_SCRIPT_KEYS } from "./keys";
 
 /** The arguments of a {@link StartupScript}. Every change is made in place. */

@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { VOLUME_TYPES, Volume as WireVolume } from "../../contract";
 import { BOOTABLE_IMAGE_PREFIX, REGION_TIER, VOLUME_SIZE_GB, capabilitiesOf, regionsWhere } from "../../platform";
-import { CheckFailure, importIdSchema, timeoutsSchema } from "../shared/crud";
-import { nameSchema, regionSchema } from "../shared/schema";
-import { hourlyCost } from "../shared/values";
+import { CheckFailure, importIdSchema, timeoutsSchema } from "../../engine/crud";
+import { nameSchema, regionSchema } from "../../engine/schema";
+import { hourlyCost } from "../../engine/values";
 
 export const volumeArgsSchema = z.strictObject({
   /** Unique within the region. Defaults to the Pulumi resource name. */

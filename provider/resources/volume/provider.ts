@@ -1,7 +1,7 @@
 /** Volume provider: create (or clone), grow in place, delete. */
 import { BarrackClient, BarrackNotFoundError } from "../../client";
 import { Volume, sameStatus } from "../../contract";
-import { defineProvider } from "../shared/crud";
+import { defineProvider } from "../../engine/crud";
 import { VolumeOutputs, validateVolume, volumeArgsSchema, volumeOutputs } from "./args";
 
 class CloneSourceMissing extends Error {}

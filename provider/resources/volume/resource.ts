@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region, VolumeType } from "../../constants";
-import { BarrackResource, Timeouts } from "../shared/resource";
-import { makeShim } from "../shared/shim";
+import { BarrackResource, Timeouts } from "../../dynamic/resource";
+import { makeShim } from "../../dynamic/shim";
 import { VOLUME_KEYS } from "./keys";
 
 /** The arguments of a {@link Volume}. */

@@ -56,25 +56,25 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// API key from the Barrack dashboard.
+	// API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
 	ApiKey *string `pulumi:"apiKey"`
-	// `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+	// How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
 	AuthScheme *string `pulumi:"authScheme"`
-	// API base URL (plain HTTP only to loopback).
+	// API base URL (plain HTTP only to a loopback address, e.g. the emulator).
 	Endpoint *string `pulumi:"endpoint"`
-	// Ceiling on the account's hourly burn after a plan, in its currency.
+	// Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
 	MaxHourlySpend *float64 `pulumi:"maxHourlySpend"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// API key from the Barrack dashboard.
+	// API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
 	ApiKey pulumi.StringPtrInput
-	// `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+	// How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
 	AuthScheme pulumi.StringPtrInput
-	// API base URL (plain HTTP only to loopback).
+	// API base URL (plain HTTP only to a loopback address, e.g. the emulator).
 	Endpoint pulumi.StringPtrInput
-	// Ceiling on the account's hourly burn after a plan, in its currency.
+	// Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
 	MaxHourlySpend pulumi.Float64PtrInput
 }
 

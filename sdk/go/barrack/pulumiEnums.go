@@ -441,8 +441,8 @@ func (in *directionPtr) ToDirectionPtrOutputWithContext(ctx context.Context) Dir
 type Ethertype string
 
 const (
-	EthertypeIPv4 = Ethertype("IPv4")
-	EthertypeIPv6 = Ethertype("IPv6")
+	EthertypeIpv4 = Ethertype("IPv4")
+	EthertypeIpv6 = Ethertype("IPv6")
 )
 
 func (Ethertype) ElementType() reflect.Type {
@@ -567,8 +567,8 @@ func (o EthertypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pu
 // EthertypeInput is an input type that accepts values of the Ethertype enum
 // A concrete instance of `EthertypeInput` can be one of the following:
 //
-//	EthertypeIPv4
-//	EthertypeIPv6
+//	EthertypeIpv4
+//	EthertypeIpv6
 type EthertypeInput interface {
 	pulumi.Input
 
@@ -1510,7 +1510,7 @@ type VolumeType string
 
 const (
 	VolumeTypeSSD  = VolumeType("SSD")
-	VolumeTypeNVMe = VolumeType("NVMe")
+	VolumeTypeNvme = VolumeType("NVMe")
 	VolumeTypeHDD  = VolumeType("HDD")
 )
 
@@ -1637,7 +1637,7 @@ func (o VolumeTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) p
 // A concrete instance of `VolumeTypeInput` can be one of the following:
 //
 //	VolumeTypeSSD
-//	VolumeTypeNVMe
+//	VolumeTypeNvme
 //	VolumeTypeHDD
 type VolumeTypeInput interface {
 	pulumi.Input

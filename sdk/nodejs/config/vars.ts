@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("barrack");
 
 /**
- * API key from the Barrack dashboard.
+ * API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
  */
 export declare const apiKey: string | undefined;
 Object.defineProperty(exports, "apiKey", {
@@ -19,7 +19,7 @@ Object.defineProperty(exports, "apiKey", {
 });
 
 /**
- * `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+ * How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
  */
 export declare const authScheme: string;
 Object.defineProperty(exports, "authScheme", {
@@ -30,7 +30,7 @@ Object.defineProperty(exports, "authScheme", {
 });
 
 /**
- * API base URL (plain HTTP only to loopback).
+ * API base URL (plain HTTP only to a loopback address, e.g. the emulator).
  */
 export declare const endpoint: string;
 Object.defineProperty(exports, "endpoint", {
@@ -41,7 +41,7 @@ Object.defineProperty(exports, "endpoint", {
 });
 
 /**
- * Ceiling on the account's hourly burn after a plan, in its currency.
+ * Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
  */
 export declare const maxHourlySpend: number | undefined;
 Object.defineProperty(exports, "maxHourlySpend", {

@@ -55,8 +55,8 @@ class Ethertype(_builtins.str, Enum):
     """
     IP versions of a rule.
     """
-    I_PV4 = "IPv4"
-    I_PV6 = "IPv6"
+    IPV4 = "IPv4"
+    IPV6 = "IPv6"
 
 
 @pulumi.type_token("barrack:index:PowerState")
@@ -136,5 +136,5 @@ class VolumeType(_builtins.str, Enum):
     Volume types: SSD in the legacy tier; NVMe and HDD in the advanced tier.
     """
     SSD = "SSD"
-    NV_ME = "NVMe"
+    NVME = "NVMe"
     HDD = "HDD"

@@ -26,10 +26,10 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] api_key: API key from the Barrack dashboard.
-        :param pulumi.Input[_builtins.str] auth_scheme: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
-        :param pulumi.Input[_builtins.str] endpoint: API base URL (plain HTTP only to loopback).
-        :param pulumi.Input[_builtins.float] max_hourly_spend: Ceiling on the account's hourly burn after a plan, in its currency.
+        :param pulumi.Input[_builtins.str] api_key: API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
+        :param pulumi.Input[_builtins.str] auth_scheme: How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
+        :param pulumi.Input[_builtins.str] endpoint: API base URL (plain HTTP only to a loopback address, e.g. the emulator).
+        :param pulumi.Input[_builtins.float] max_hourly_spend: Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
         """
         if api_key is None:
             api_key = _utilities.get_env('BARRACK_API_KEY')
@@ -52,7 +52,7 @@ class ProviderArgs:
     @pulumi.getter(name="apiKey")
     def api_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        API key from the Barrack dashboard.
+        API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
         """
         return pulumi.get(self, "api_key")
 
@@ -64,7 +64,7 @@ class ProviderArgs:
     @pulumi.getter(name="authScheme")
     def auth_scheme(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+        How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
         """
         return pulumi.get(self, "auth_scheme")
 
@@ -76,7 +76,7 @@ class ProviderArgs:
     @pulumi.getter
     def endpoint(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        API base URL (plain HTTP only to loopback).
+        API base URL (plain HTTP only to a loopback address, e.g. the emulator).
         """
         return pulumi.get(self, "endpoint")
 
@@ -88,7 +88,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxHourlySpend")
     def max_hourly_spend(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Ceiling on the account's hourly burn after a plan, in its currency.
+        Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
         """
         return pulumi.get(self, "max_hourly_spend")
 
@@ -113,10 +113,10 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] api_key: API key from the Barrack dashboard.
-        :param pulumi.Input[_builtins.str] auth_scheme: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
-        :param pulumi.Input[_builtins.str] endpoint: API base URL (plain HTTP only to loopback).
-        :param pulumi.Input[_builtins.float] max_hourly_spend: Ceiling on the account's hourly burn after a plan, in its currency.
+        :param pulumi.Input[_builtins.str] api_key: API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
+        :param pulumi.Input[_builtins.str] auth_scheme: How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
+        :param pulumi.Input[_builtins.str] endpoint: API base URL (plain HTTP only to a loopback address, e.g. the emulator).
+        :param pulumi.Input[_builtins.float] max_hourly_spend: Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
         """
         ...
     @overload

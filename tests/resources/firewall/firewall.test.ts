@@ -1,6 +1,6 @@
 import { BarrackNotFoundError } from "../../../provider/client";
 import { firewallProvider } from "../../../provider/resources/firewall/provider";
-import { PartialCreateError } from "../../../provider/resources/shared/crud";
+import { PartialCreateError } from "../../../provider/engine/crud";
 import { UNKNOWN, engineInputs, mutationCount, named, useEmulator } from "../support";
 import { activeInstance, calls, waitForInstance } from "./fixtures";
 

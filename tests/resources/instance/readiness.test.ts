@@ -7,7 +7,7 @@ import * as net from "node:net";
 import { instanceProvider } from "../../../provider/resources/instance/provider";
 import { probeSsh, waitForSsh } from "../../../provider/resources/instance/readiness";
 import { checkStock } from "../../../provider/resources/instance/stock";
-import { PartialCreateError } from "../../../provider/resources/shared/crud";
+import { PartialCreateError } from "../../../provider/engine/crud";
 import { engineInputs, useEmulator, importedSshKey } from "../support";
 
 const BOOT_DELAY_MS = 1200;

@@ -11,7 +11,7 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// API key from the Barrack dashboard.
+// API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
 func GetApiKey(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "barrack:apiKey")
 	if err == nil {
@@ -24,7 +24,7 @@ func GetApiKey(ctx *pulumi.Context) string {
 	return value
 }
 
-// `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+// How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
 func GetAuthScheme(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "barrack:authScheme")
 	if err == nil {
@@ -37,7 +37,7 @@ func GetAuthScheme(ctx *pulumi.Context) string {
 	return value
 }
 
-// API base URL (plain HTTP only to loopback).
+// API base URL (plain HTTP only to a loopback address, e.g. the emulator).
 func GetEndpoint(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "barrack:endpoint")
 	if err == nil {
@@ -50,7 +50,7 @@ func GetEndpoint(ctx *pulumi.Context) string {
 	return value
 }
 
-// Ceiling on the account's hourly burn after a plan, in its currency.
+// Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
 func GetMaxHourlySpend(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "barrack:maxHourlySpend")
 	if err == nil {

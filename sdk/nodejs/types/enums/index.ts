@@ -36,8 +36,8 @@ export const Direction = {
 export type Direction = (typeof Direction)[keyof typeof Direction];
 
 export const Ethertype = {
-    IPv4: "IPv4",
-    IPv6: "IPv6",
+    Ipv4: "IPv4",
+    Ipv6: "IPv6",
 } as const;
 
 /**
@@ -123,7 +123,7 @@ export type Tier = (typeof Tier)[keyof typeof Tier];
 
 export const VolumeType = {
     SSD: "SSD",
-    NVMe: "NVMe",
+    Nvme: "NVMe",
     HDD: "HDD",
 } as const;
 

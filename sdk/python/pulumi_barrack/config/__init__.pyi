@@ -16,21 +16,21 @@ from .. import _utilities
 
 apiKey: Optional[str]
 """
-API key from the Barrack dashboard.
+API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
 """
 
 authScheme: str
 """
-`bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
 """
 
 endpoint: str
 """
-API base URL (plain HTTP only to loopback).
+API base URL (plain HTTP only to a loopback address, e.g. the emulator).
 """
 
 maxHourlySpend: Optional[float]
 """
-Ceiling on the account's hourly burn after a plan, in its currency.
+Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
 """
 

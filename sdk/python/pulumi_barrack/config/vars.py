@@ -23,28 +23,28 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def api_key(self) -> Optional[str]:
         """
-        API key from the Barrack dashboard.
+        API key from the Barrack dashboard (required). Set it with `pulumi config set barrack:apiKey --secret <key>`.
         """
         return __config__.get('apiKey') or _utilities.get_env('BARRACK_API_KEY')
 
     @_builtins.property
     def auth_scheme(self) -> str:
         """
-        `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which.
+        How the key is sent: `bearer` (`Authorization: Bearer`) or `x-api-key` (`X-API-Key`); `barrack doctor` says which the API wants.
         """
         return __config__.get('authScheme') or (_utilities.get_env('BARRACK_AUTH_SCHEME') or 'bearer')
 
     @_builtins.property
     def endpoint(self) -> str:
         """
-        API base URL (plain HTTP only to loopback).
+        API base URL (plain HTTP only to a loopback address, e.g. the emulator).
         """
         return __config__.get('endpoint') or (_utilities.get_env('BARRACK_API_URL') or 'https://barrack.ai/api/')
 
     @_builtins.property
     def max_hourly_spend(self) -> Optional[float]:
         """
-        Ceiling on the account's hourly burn after a plan, in its currency.
+        Ceiling on the account's hourly burn after a plan, in its currency: a preview whose plan would pass it fails, naming the resources that cost the most.
         """
         return __config__.get_float('maxHourlySpend') or _utilities.get_env_float('BARRACK_MAX_HOURLY_SPEND')
 

@@ -2,7 +2,7 @@
  * What the stack's state holds, read once per provider process: the one place a plan's deletions, and the
  * creates an interrupted run left pending, can be learnt from. The engine never tells a dynamic provider
  * what it will delete (a removed resource reaches no provider call at preview), nor what a killed run was
- * creating, so the burn line (spend.ts) and `pulumi destroy` (resources/interrupted.ts) read it: from a
+ * creating, so the burn line (spend.ts) and `pulumi destroy` (deployment/interrupted.ts) read it: from a
  * local file backend's checkpoint file where that is certain (checkpointFile, workspace.ts), else by
  * asking the CLI that runs this process, `pulumi stack export`, read-only, for the stack it deploys.
  *
@@ -15,7 +15,7 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { configuredEndpoint } from "../../config";
+import { configuredEndpoint } from "../config";
 import { cliTarget } from "./workspace";
 
 /** How our resources' types read in state: `pulumi-nodejs:dynamic/barrack:Instance` (dynamic), `barrack:index:Instance` (plugin). */

@@ -1,7 +1,7 @@
 /** Zod pieces shared by several resources' args: names, regions, firewall/security rules. */
 import { z } from "zod";
-import { DIRECTIONS, ETHERTYPES, PORTED_PROTOCOLS, PROTOCOLS, REGIONS, Rule, RuleRequest } from "../../contract";
-import { DESCRIPTION_MAX_CHARS, NAME_RULES, NamedKind, isCidr } from "../../platform";
+import { DIRECTIONS, ETHERTYPES, PORTED_PROTOCOLS, PROTOCOLS, REGIONS, Rule, RuleRequest } from "../contract";
+import { DESCRIPTION_MAX_CHARS, NAME_RULES, NamedKind, isCidr } from "../platform";
 
 export function nameSchema(kind: NamedKind) {
   const rule = NAME_RULES[kind];

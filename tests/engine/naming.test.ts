@@ -3,12 +3,12 @@
  * stay put for a resource's life, a fresh name on replacement, old state kept as it is, and an
  * interrupted create finished by the next one.
  */
-import { AUTONAME_KEY, autoname, looksAutonamed, programInputs } from "../../../provider/resources/shared/naming";
-import { instanceProvider } from "../../../provider/resources/instance/provider";
-import { startupScriptProvider } from "../../../provider/resources/startupScript/provider";
-import { volumeProvider } from "../../../provider/resources/volume/provider";
-import { NAME_RULES } from "../../../provider/platform";
-import { UNKNOWN, engineInputs, mutationCount, useEmulator } from "../support";
+import { AUTONAME_KEY, autoname, looksAutonamed, programInputs } from "../../provider/engine/naming";
+import { instanceProvider } from "../../provider/resources/instance/provider";
+import { startupScriptProvider } from "../../provider/resources/startupScript/provider";
+import { volumeProvider } from "../../provider/resources/volume/provider";
+import { NAME_RULES } from "../../provider/platform";
+import { UNKNOWN, engineInputs, mutationCount, useEmulator } from "../resources/support";
 
 const handle = useEmulator();
 const volume = { region: "FINLAND-1", type: "NVMe", sizeGb: 200 };

@@ -1,8 +1,8 @@
 /**
- * What this process's deployment did (provider/resources/shared/run.ts): the objects its checks were
+ * What this process's deployment did (provider/deployment/run.ts): the objects its checks were
  * about, and the engine's mutating calls that decide what an update deletes and whether it failed.
  */
-import { forgetRun, isDeletedByRun, noteChecked, noteOperation, runFailed, wasChecked } from "../../../provider/resources/shared/run";
+import { forgetRun, isDeletedByRun, noteChecked, noteOperation, runFailed, wasChecked } from "../../provider/deployment/run";
 
 beforeEach(() => forgetRun());
 

@@ -1,14 +1,14 @@
 /**
- * The plan ledger (provider/resources/shared/spend.ts): hourly cost per resource before/after a plan, the
+ * The plan ledger (provider/deployment/spend.ts): hourly cost per resource before/after a plan, the
  * account's current burn (read once per process), the one-line summary, and `barrack:maxHourlySpend`.
  * Against the emulator, whose billing the figures must match.
  */
-import { BarrackClient } from "../../../provider/client";
-import type { Instance } from "../../../provider/contract";
-import { burnLine, HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../../provider/resources/shared/spend";
-import { noteChecked, noteOperation } from "../../../provider/resources/shared/run";
-import type { StateResource } from "../../../provider/resources/shared/stackState";
-import { UNKNOWN, useEmulator } from "../support";
+import { BarrackClient } from "../../provider/client";
+import type { Instance } from "../../provider/contract";
+import { burnLine, HIBERNATED_HOURLY, planCostSummary, planLedger, recordPlanCost, resetPlanLedger } from "../../provider/deployment/spend";
+import { noteChecked, noteOperation } from "../../provider/deployment/run";
+import type { StateResource } from "../../provider/deployment/stackState";
+import { UNKNOWN, useEmulator } from "../resources/support";
 
 const handle = useEmulator();
 beforeEach(() => resetPlanLedger());

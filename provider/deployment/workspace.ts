@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { nonBlank } from "./values";
+import { nonBlank } from "../engine/values";
 
 /** The project files the CLI looks for, from its directory up. */
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];

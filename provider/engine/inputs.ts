@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { CheckFailure } from "./crud";
-import { valueAt } from "../../client/validation";
+import { valueAt } from "../client/validation";
 import { Plain, isUnknown, toPlain } from "./values";
 
 export function stripUnknown(value: unknown): unknown {

@@ -16,7 +16,7 @@
  * - a wait of no kind backs off from 100 ms.
  * One process serves every resource of a deployment, so what the first waits learn times the rest.
  */
-import { BarrackError } from "../../client/errors";
+import { BarrackError } from "../client/errors";
 
 /** Thrown by `poll` at the deadline; carries the last object seen. */
 export class WaitTimeout<T> extends Error {

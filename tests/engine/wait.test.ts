@@ -3,8 +3,8 @@
  * by the deadline, riding out transient failures. Real timers, short intervals; kinds are unique per test
  * (what a kind took is remembered for the life of the process).
  */
-import { BarrackError } from "../../../provider/client/errors";
-import { WaitTimeout, expectedWaitMs, poll } from "../../../provider/resources/shared/wait";
+import { BarrackError } from "../../provider/client/errors";
+import { WaitTimeout, expectedWaitMs, poll } from "../../provider/engine/wait";
 
 let kindSeq = 0;
 const newKind = () => `Test ${++kindSeq} create`;

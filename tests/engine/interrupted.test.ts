@@ -1,12 +1,12 @@
 /**
- * What a killed run's pending create left (`leftover`, crud.ts; acted on by provider/resources/interrupted.ts
+ * What a killed run's pending create left (`leftover`, crud.ts; acted on by provider/deployment/interrupted.ts
  * at destroy, and named at close of an `up` that no longer declares it): the object holding the create's
  * name is that create's when autonamed, and when explicitly named only if it matches and was made after
  * the create began; `remove` waits for a create still in progress, then deletes.
  */
-import { AUTONAME_KEY } from "../../../provider/resources/shared/naming";
-import { volumeProvider } from "../../../provider/resources/volume/provider";
-import { useEmulator } from "../support";
+import { AUTONAME_KEY } from "../../provider/engine/naming";
+import { volumeProvider } from "../../provider/resources/volume/provider";
+import { useEmulator } from "../resources/support";
 
 const handle = useEmulator();
 

@@ -3,15 +3,15 @@
  * refused by `check` naming the property (and what is allowed), with no mutating API call, and never
  * echoing a secret or a huge value. The real engine runs a sample of these in tests/e2e/validation.test.ts.
  */
-import type { ProviderImpl } from "../../../provider/resources/shared/crud";
-import { firewallProvider } from "../../../provider/resources/firewall/provider";
-import { imageProvider } from "../../../provider/resources/image/provider";
-import { instanceProvider } from "../../../provider/resources/instance/provider";
-import { snapshotProvider } from "../../../provider/resources/snapshot/provider";
-import { sshKeyProvider } from "../../../provider/resources/sshKey/provider";
-import { startupScriptProvider } from "../../../provider/resources/startupScript/provider";
-import { volumeProvider } from "../../../provider/resources/volume/provider";
-import { mutationCount, named, useEmulator } from "../support";
+import type { ProviderImpl } from "../../provider/engine/crud";
+import { firewallProvider } from "../../provider/resources/firewall/provider";
+import { imageProvider } from "../../provider/resources/image/provider";
+import { instanceProvider } from "../../provider/resources/instance/provider";
+import { snapshotProvider } from "../../provider/resources/snapshot/provider";
+import { sshKeyProvider } from "../../provider/resources/sshKey/provider";
+import { startupScriptProvider } from "../../provider/resources/startupScript/provider";
+import { volumeProvider } from "../../provider/resources/volume/provider";
+import { mutationCount, named, useEmulator } from "../resources/support";
 
 const handle = useEmulator();
 

@@ -18,15 +18,15 @@
  * - `delete` tolerates 404 and waits until the resource is gone.
  */
 import { z } from "zod";
-import type { BarrackClient } from "../../client";
-import { BarrackConflictError, BarrackError, BarrackNotFoundError } from "../../client/errors";
-import { hasCredentials, maxHourlySpend, sharedClient } from "../../config";
-import { NAME_RULES } from "../../platform";
+import type { BarrackClient } from "../client";
+import { BarrackConflictError, BarrackError, BarrackNotFoundError } from "../client/errors";
+import { hasCredentials, maxHourlySpend, sharedClient } from "../config";
+import { NAME_RULES } from "../platform";
 import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption, type OwnershipFacts } from "./adopt";
 import { AUTONAME_KEY, autoname, looksAutonamed, parseSeed } from "./naming";
 import { defaultsFor, failureFor, knownFieldsWithDefaults, pick, showValue, stripUnknown } from "./inputs";
 import { UNKNOWN, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
-import { recordPlanCost } from "./spend";
+import { recordPlanCost } from "../deployment/spend";
 import { WaitTimeout, poll, sleep } from "./wait";
 
 export { WaitTimeout } from "./wait";
@@ -379,7 +379,6 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       const deleteFirst = replaces.length > 0 && (nameKept || def.replaceDeletesFirst?.(olds, news) === true);
       return {
         changes: changed.length > 0,
-        changed,
         ...(replaces.length > 0 ? { replaces } : {}),
         ...(deleteFirst ? { deleteBeforeReplace: true } : {}),
       };
@@ -451,6 +450,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         );
       }
       return { outs };
+    },
+
+    changedInputs(olds, news) {
+      return changedKeys(olds, news);
     },
 
     inputsOf(outs) {

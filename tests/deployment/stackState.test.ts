@@ -1,5 +1,5 @@
 /**
- * Reading the stack's state (provider/resources/shared/stackState.ts): which stack and directory the
+ * Reading the stack's state (provider/deployment/stackState.ts): which stack and directory the
  * running CLI was given, a local file backend's checkpoint read directly, an export that finds the checkpoint mid-write, what happens without a CLI above this process, and matching the state's objects
  * with what this process checked.
  */
@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkpointFile, ExportAttempt, exportInvocation, exportWithRetries, readCheckpoint, readStackState, stateOf } from "../../../provider/resources/shared/stackState";
+import { checkpointFile, ExportAttempt, exportInvocation, exportWithRetries, readCheckpoint, readStackState, stateOf } from "../../provider/deployment/stackState";
 
 describe("the stack the running CLI deploys", () => {
   it("passes on the stack and directory flags, in every spelling", () => {

@@ -2,10 +2,10 @@
  * `importId`: adopting objects that exist outside Pulumi, with no create request, in-place inputs applied
  * in the same `up`, replace-only inputs refused at preview, and no diff afterwards.
  */
-import { AUTONAME_KEY } from "../../../provider/resources/shared/naming";
-import { startupScriptProvider } from "../../../provider/resources/startupScript/provider";
-import { volumeProvider } from "../../../provider/resources/volume/provider";
-import { engineInputs, mutationCount, named, useEmulator } from "../support";
+import { AUTONAME_KEY } from "../../provider/engine/naming";
+import { startupScriptProvider } from "../../provider/resources/startupScript/provider";
+import { volumeProvider } from "../../provider/resources/volume/provider";
+import { engineInputs, mutationCount, named, useEmulator } from "../resources/support";
 
 const handle = useEmulator();
 

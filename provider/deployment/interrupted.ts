@@ -13,11 +13,11 @@
  *   billing and how to delete it: deleting from a preview, or within the engine's 5 s close, is not ours.
  * A failure here is logged and never fails the run.
  */
-import { atClose } from "./shared/closing";
-import type { ProviderImpl } from "./shared/definition";
-import type { ResourceTypeName } from "./shared/shim";
-import { anyChecked, wasChecked } from "./shared/run";
-import { barrackType, readStackState, type PendingCreate } from "./shared/stackState";
+import { atClose } from "./closing";
+import type { ProviderImpl } from "../engine/definition";
+import type { ResourceTypeName } from "../dynamic/shim";
+import { anyChecked, wasChecked } from "./run";
+import { barrackType, readStackState, type PendingCreate } from "./stackState";
 
 /** Dependents first: an instance holds keys, scripts and volumes; an image holds its snapshot. */
 const DELETE_ORDER: readonly ResourceTypeName[] = ["Firewall", "Instance", "Image", "Snapshot", "Volume", "SshKey", "StartupScript"];

@@ -4,15 +4,15 @@
  * object, and `get(name, id)` registering a read of that id with no inputs but the provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Firewall, Image, Instance, Snapshot, SshKey, StartupScript, Volume } from "../../../provider";
-import { FIREWALL_KEYS } from "../../../provider/resources/firewall/keys";
-import { IMAGE_KEYS } from "../../../provider/resources/image/keys";
-import { INSTANCE_KEYS } from "../../../provider/resources/instance/keys";
-import type { ResourceKeys } from "../../../provider/resources/shared/resource";
-import { SNAPSHOT_KEYS } from "../../../provider/resources/snapshot/keys";
-import { SSH_KEY_KEYS } from "../../../provider/resources/sshKey/keys";
-import { STARTUP_SCRIPT_KEYS } from "../../../provider/resources/startupScript/keys";
-import { VOLUME_KEYS } from "../../../provider/resources/volume/keys";
+import { Firewall, Image, Instance, Snapshot, SshKey, StartupScript, Volume } from "../../provider";
+import { FIREWALL_KEYS } from "../../provider/resources/firewall/keys";
+import { IMAGE_KEYS } from "../../provider/resources/image/keys";
+import { INSTANCE_KEYS } from "../../provider/resources/instance/keys";
+import type { ResourceKeys } from "../../provider/dynamic/resource";
+import { SNAPSHOT_KEYS } from "../../provider/resources/snapshot/keys";
+import { SSH_KEY_KEYS } from "../../provider/resources/sshKey/keys";
+import { STARTUP_SCRIPT_KEYS } from "../../provider/resources/startupScript/keys";
+import { VOLUME_KEYS } from "../../provider/resources/volume/keys";
 
 const calls: pulumi.runtime.MockResourceArgs[] = [];
 pulumi.runtime.setMocks(

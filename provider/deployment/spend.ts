@@ -23,12 +23,12 @@
  * - a volume costs its type's price (getPricing, "per TB per hour") × size, from creation until deleted;
  * - a snapshot (current burn only) costs the snapshot price per `fixed_size_gb` of its size.
  */
-import type { BarrackClient } from "../../client";
-import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../../contract";
+import type { BarrackClient } from "../client";
+import type { Currency, GpuSpec, Instance, PricingResponse, Snapshot, Volume } from "../contract";
 import { atClose, CLOSE_WAIT_MS, resetClosingNotes } from "./closing";
 import { forgetRun, isDeletedByRun, runFailed } from "./run";
 import { barrackType, forgetStackState, readStackState, type StackState, type StateResource } from "./stackState";
-import { isUnknown } from "./values";
+import { isUnknown } from "../engine/values";
 
 /** What `check` knows about one resource of the plan: its inputs before (absent on create) and after. */
 export interface PlanEntry {
@@ -50,8 +50,8 @@ export interface PlanCostOptions {
   maxHourlySpend?: number;
 }
 
-export { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT, VOLUME_PRICE_UNIT_GB } from "../../platform";
-import { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT_GB } from "../../platform";
+export { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT, VOLUME_PRICE_UNIT_GB } from "../platform";
+import { HIBERNATED_HOURLY, VOLUME_PRICE_UNIT_GB } from "../platform";
 
 /** The resources that add the most are named, up to this many. */
 const TOP_CONTRIBUTORS = 3;

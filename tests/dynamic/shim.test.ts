@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceTypeName, makeShim } from "../../../provider/resources/shared/shim";
+import { ResourceTypeName, makeShim } from "../../provider/dynamic/shim";
 
 const TYPES: ResourceTypeName[] = ["Volume", "Instance", "Firewall", "Snapshot", "Image", "SshKey", "StartupScript"];
-const repoRoot = path.resolve(__dirname, "../../..");
+const repoRoot = path.resolve(__dirname, "../..");
 
 async function serialized(type: ResourceTypeName): Promise<string> {
   const provider = makeShim(type);

@@ -1,12 +1,12 @@
 /**
- * Which stack and backend the running CLI uses, as the CLI decides (provider/resources/shared/workspace.ts).
+ * Which stack and backend the running CLI uses, as the CLI decides (provider/deployment/workspace.ts).
  * The workspace file forms are the ones CLI 3.248.0 and 3.276.0 write (checked by hand with both).
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cliTarget } from "../../../provider/resources/shared/workspace";
+import { cliTarget } from "../../provider/deployment/workspace";
 
 describe("the stack and backend the running CLI deploys", () => {
   let root: string;

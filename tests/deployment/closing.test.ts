@@ -1,12 +1,12 @@
 /**
- * Lines printed when the engine closes the provider process (provider/resources/shared/closing.ts): on
+ * Lines printed when the engine closes the provider process (provider/deployment/closing.ts): on
  * its interrupt, every note's lines in order, then the process ends by that same signal.
  */
 import { spawn } from "child_process";
 import * as path from "path";
-import { atClose, closingLines, resetClosingNotes } from "../../../provider/resources/shared/closing";
+import { atClose, closingLines, resetClosingNotes } from "../../provider/deployment/closing";
 
-const CLOSING_JS = path.resolve(__dirname, "../../../dist/provider/resources/shared/closing.js");
+const CLOSING_JS = path.resolve(__dirname, "../../dist/provider/deployment/closing.js");
 
 afterEach(() => resetClosingNotes());
 

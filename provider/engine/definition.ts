@@ -3,8 +3,8 @@
  * its API calls, readiness rule and outputs; and the shapes the engine and the shim share.
  */
 import { z } from "zod";
-import type { BarrackClient } from "../../client";
-import type { NamedKind } from "../../platform";
+import type { BarrackClient } from "../client";
+import type { NamedKind } from "../platform";
 import { parseDuration } from "./values";
 
 export interface CheckFailure {
@@ -153,8 +153,9 @@ export interface OperationOptions {
 /** The provider interface the front ends call (the dynamic ResourceProvider, with typed results). */
 export interface ProviderImpl {
   check(olds: Record<string, unknown>, news: Record<string, unknown>, naming?: NameProposal): Promise<{ inputs?: Record<string, unknown>; failures?: CheckFailure[] }>;
-  /** `changed` names every input that differs (the plugin's detailed diff); `replaces` those that replace. */
-  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; changed?: string[]; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  /** Every input that differs, as `diff` compares them (the plugin's detailed diff). */
+  changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[];
   create(inputs: Record<string, unknown>, options?: OperationOptions): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown> }>;
   /** The inputs that describe `outs`, an object's outputs (what `pulumi import` records as its inputs). */
@@ -163,7 +164,7 @@ export interface ProviderImpl {
   delete(id: string, props: Record<string, unknown>, options?: OperationOptions): Promise<void>;
   /**
    * The object a killed run's pending create (`inputs`, from the state written at `writtenAt`) made, if
-   * one holds its name (read-only); not part of the engine's protocol (resources/interrupted.ts).
+   * one holds its name (read-only); not part of the engine's protocol (deployment/interrupted.ts).
    */
   leftover(inputs: Record<string, unknown>, writtenAt: number | undefined): Promise<Leftover | undefined>;
 }

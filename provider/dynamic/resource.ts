@@ -4,8 +4,8 @@
  * loads no zod, no contract and no HTTP client (the provider process loads those, see ./shim.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Direction, Ethertype, Protocol } from "../../constants";
-import { programInputs } from "./naming";
+import type { Direction, Ethertype, Protocol } from "../constants";
+import { programInputs } from "../engine/naming";
 
 /** Module of every type token: `pulumi-nodejs:dynamic/barrack:<Type>`. */
 const MODULE = "barrack";
