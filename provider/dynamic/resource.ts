@@ -93,13 +93,22 @@ export abstract class BarrackResource extends pulumi.dynamic.Resource {
   ) {
     const limit = withoutDebugStacks();
     try {
-      super(provider, name, registration(name, args, opts, keys), opts, MODULE, type);
+      super(provider, name, registration(name, args, opts, keys), withPluginAlias(opts, type), MODULE, type);
     } catch (error) {
       restoreStacks(limit, error, new.target);
       throw error;
     }
     restoreStacks(limit);
   }
+}
+
+/**
+ * The same resource served by the native plugin has the type `barrack:index:<Type>`: aliased, a stack
+ * moved to the plugin's SDK can move back to this package without replacing anything (the plugin's
+ * types carry the opposite alias).
+ */
+function withPluginAlias(opts: pulumi.CustomResourceOptions | undefined, type: string): pulumi.CustomResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), { type: `barrack:index:${type}` }] };
 }
 
 /**

@@ -375,10 +375,13 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       const replaces = changed.filter((k) => !def.updatable.includes(k));
       const problem = replaces.length === 0 && changed.length > 0 ? def.changeProblem?.(olds, news) : undefined;
       if (problem !== undefined) console.log(`warning: ${problem}; the update would fail`);
+      // State written by the plugin (a stack moved back to the dynamic package) has no provider text: an
+      // in-place update, which sends the API nothing, records it, or delete and refresh could not run.
+      const providerText = typeof news[PROVIDER_KEY] === "string" && olds[PROVIDER_KEY] === undefined ? [PROVIDER_KEY] : [];
       const nameKept = def.nameKey !== undefined && !changed.includes(def.nameKey);
       const deleteFirst = replaces.length > 0 && (nameKept || def.replaceDeletesFirst?.(olds, news) === true);
       return {
-        changes: changed.length > 0,
+        changes: changed.length + providerText.length > 0,
         ...(replaces.length > 0 ? { replaces } : {}),
         ...(deleteFirst ? { deleteBeforeReplace: true } : {}),
       };

@@ -190,7 +190,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
         lastProgress = now;
       }
       if (now >= deadline) {
-        throw new WaitTimeout(`gave up waiting for ${what} after ${Math.round((now - started) / 1000)}s (last seen: ${description}); raise the resource's \`timeouts\` input to wait longer`, value);
+        throw new WaitTimeout(`gave up waiting for ${what} after ${Math.round((now - started) / 1000)}s (last seen: ${description}); raise the resource's deadline to wait longer (its \`timeouts\` input, or \`customTimeouts\` with the plugin)`, value);
       }
       interval = nextInterval(role, polls, interval, expected);
       nextAt = now + interval;

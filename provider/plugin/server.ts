@@ -282,7 +282,7 @@ async function respondOrPartial<T>(callback: Callback<T>, work: () => Promise<T>
   try {
     callback(null, await work());
   } catch (error) {
-    const partial = error as { id?: unknown; properties?: Props; reasons?: string[] };
+    const partial = error as { id?: unknown; properties?: Props };
     if (typeof partial.id !== "string" || partial.id === "") {
       callback({ code: grpc.status.UNKNOWN, details: messageOf(error) });
       return;
@@ -292,7 +292,8 @@ async function respondOrPartial<T>(callback: Callback<T>, work: () => Promise<T>
     const properties = { ...(partial.properties ?? {}) };
     delete properties[DYNAMIC_PROVIDER_KEY];
     detail.setProperties(toStruct(properties));
-    detail.setReasonsList(partial.reasons ?? [messageOf(error)]);
+    // The engine shows the reasons, not the message: the whole message says what happened and what to do.
+    detail.setReasonsList([messageOf(error)]);
     const details = new anyProto.Any();
     details.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new statusProto.Status();

@@ -66,3 +66,30 @@ function treeHash(dir: string): string {
   walk(dir);
   return hash.digest("hex");
 }
+
+let nodeSdkDir: string | undefined;
+
+/**
+ * The plugin's Node.js SDK (`sdk/nodejs`, `@barrack/pulumi`) compiled as its publisher would (tsc, then
+ * package.json beside the output), against the installed @pulumi/pulumi (the generated code needs
+ * ≥ 3.269: the CI leg on current Node). Built once per content, under the repo's node_modules/.cache,
+ * so that it resolves the same @pulumi/pulumi as the programs. Returns the package's directory.
+ */
+export function nodeSdk(): string {
+  if (nodeSdkDir !== undefined) return nodeSdkDir;
+  const source = path.join(REPO_ROOT, "sdk", "nodejs");
+  const dir = path.join(REPO_ROOT, "node_modules", ".cache", `barrack-sdk-nodejs-${treeHash(source).slice(0, 16)}`);
+  const pkg = path.join(dir, "bin");
+  if (!fs.existsSync(path.join(pkg, "package.json"))) {
+    const work = `${dir}.tmp-${process.pid}`;
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.cpSync(source, work, { recursive: true });
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", work], { encoding: "utf8" });
+    if (tsc.status !== 0) throw new Error(`compiling sdk/nodejs failed (it needs @pulumi/pulumi >= 3.269 installed):\n${tsc.stdout}${tsc.stderr}`);
+    fs.copyFileSync(path.join(work, "package.json"), path.join(work, "bin", "package.json"));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(work, dir);
+  }
+  nodeSdkDir = pkg;
+  return pkg;
+}
