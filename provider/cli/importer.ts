@@ -401,14 +401,28 @@ export function generateProgram(account: Account, opts: GenerateOptions = {}): G
   return { code, resources: ordered, unresolved: [...ctx.unresolved].sort() };
 }
 
+/**
+ * The same objects as a bulk import file for the native plugin's `pulumi import -f <file>` (Pulumi's import
+ * file format: each resource's type token, resource name and id, in declaration order). The engine reads
+ * each object through the plugin, records the inputs the object has, and writes the program itself.
+ */
+export function importFile(program: GeneratedProgram): string {
+  const resources = program.resources.map((p) => ({ type: `barrack:index:${CLASS[p.kind]}`, name: p.resourceName, id: p.id }));
+  return `${JSON.stringify({ resources }, null, 2)}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The command
 // ---------------------------------------------------------------------------------------------------
+
+/** What `barrack import` writes: a program adopting the objects (dynamic package), or `pulumi import -f`'s file (plugin). */
+const FORMATS = ["program", "pulumi-import"] as const;
 
 interface ImportOptions extends ConnectionOptions {
   region?: string;
   type?: string;
   out?: string;
+  format?: string;
 }
 
 export function parseRegion(raw: string): Region {
@@ -422,13 +436,16 @@ export async function runImport(opts: ImportOptions, io: Io): Promise<GeneratedP
   const kinds = opts.type !== undefined ? parseKinds(opts.type) : undefined;
   const client = clientFrom(opts, { note: (line) => io.err(line) });
   const account = await collectAccount(client, { region, kinds });
+  const format = opts.format ?? "program";
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: "${format.slice(0, 40)}" is not one of ${FORMATS.join(", ")}`);
   const program = generateProgram(account, { source: client.baseUrl });
+  const text = format === "pulumi-import" ? importFile(program) : program.code;
   const summary = program.resources.length === 0 ? "no objects to import" : `${program.resources.length} object(s) to adopt`;
   if (opts.out) {
-    fs.writeFileSync(opts.out, program.code);
+    fs.writeFileSync(opts.out, text);
     io.err(`barrack import: ${summary}; wrote ${opts.out}\n`);
   } else {
-    io.out(program.code);
+    io.out(text);
     io.err(`barrack import: ${summary}\n`);
   }
   if (program.unresolved.length > 0) {
@@ -444,6 +461,7 @@ export function registerImport(program: Command, io: Io, run: (action: () => Pro
       .description("print a Pulumi program (TypeScript) that adopts every object of the account (importId), with references between them")
       .option("--region <region>", "only this region's objects (SSH keys and scripts: those its instances use)")
       .option("--type <types>", `comma-separated types: ${IMPORT_KINDS.join(", ")} (default: all)`)
-      .option("--out <file>", "write the program to this file instead of stdout"),
+      .option("--out <file>", "write the program to this file instead of stdout")
+      .option("--format <format>", "program (a TypeScript program for the dynamic package, default) or pulumi-import (a file for the plugin's `pulumi import -f <file>`)"),
   ).action(async (opts: ImportOptions) => run(() => runImport(opts, io), opts));
 }
