@@ -20,8 +20,19 @@ esac
 
 [ -d node_modules/@pulumi/pulumi ] || npm ci --no-audit --no-fund
 npm run --silent build
-bin_dir="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
-export PATH="$bin_dir:$PATH"
+# A `pulumi` the user already has (3.248.0 or newer, as an official install ships it with its Node.js
+# language host) is used as it is; only without one is the CLI built from Go modules (minutes, once).
+# The tests pin exact versions instead (scripts/ensure-pulumi.sh).
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
+on_path="$(command -v pulumi || true)"
+on_path_version="$( [ -n "$on_path" ] && "$on_path" version 2>/dev/null | sed 's/^v//' || true)"
+if [ -n "$on_path_version" ] && version_at_least "$on_path_version" "3.248.0" &&
+  { [ -x "$(dirname "$(readlink -f "$on_path")")/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null; }; then
+  echo "Using pulumi v$on_path_version from PATH ($on_path)"
+else
+  bin_dir="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+  export PATH="$bin_dir:$PATH"
+fi
 
 demo_dir="$repo/.barrack"
 mkdir -p "$demo_dir/state" "$demo_dir/pulumi-home"
