@@ -69,14 +69,10 @@ cache_ok && use_cache
 
 # 3. Install from the npm registry, one install at a time per cache.
 mkdir -p "$cache_root"
-if command -v flock >/dev/null 2>&1; then
-  exec 8>"$cache_root/.node.lock"
-  if ! flock -n 8; then
-    log "another ensure-node is installing into $cache_root; waiting for it"
-    flock 8
-  fi
-  cache_ok && use_cache
-fi
+# shellcheck source=cache-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cache-lock.sh"
+take_lock "$cache_root/.node.lock" "another ensure-node is installing into $cache_root"
+cache_ok && use_cache
 
 command -v npm >/dev/null 2>&1 || die "no node v$NODE_VERSION on PATH or in $cache_root, and no npm to install $package@$NODE_VERSION"
 start=$(date +%s)

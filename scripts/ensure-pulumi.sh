@@ -145,16 +145,10 @@ cache_ok && use_cache
 # 3. Build from Go modules, one build at a time per cache (whatever the version: two Go builds at once
 #    on a small machine take longer than one after the other).
 mkdir -p "$cache_root"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache_root/.build.lock"
-  if ! flock -n 9; then
-    log "another ensure-pulumi is building into $cache_root; waiting for it"
-    flock 9
-  fi
-  cache_ok && use_cache # built by the other process meanwhile
-else
-  log "flock not found: not guarding against a concurrent build"
-fi
+# shellcheck source=cache-lock.sh
+. "$repo_root/scripts/cache-lock.sh"
+take_lock "$cache_root/.build.lock" "another ensure-pulumi is building into $cache_root"
+cache_ok && use_cache # built by the other process meanwhile
 
 command -v go >/dev/null 2>&1 ||
   die "no 'pulumi' v$PULUMI_VERSION on PATH and no Go toolchain to build it: install Go${GO_MIN_VERSION:+ (>= $GO_MIN_VERSION)} or put the Pulumi CLI v$PULUMI_VERSION (with pulumi-language-nodejs) on PATH"

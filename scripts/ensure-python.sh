@@ -61,16 +61,10 @@ use_venv() {
 venv_ok && use_venv
 
 mkdir -p "$cache_root"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$venv.lock"
-  if ! flock -n 9; then
-    log "another ensure-python is making $venv; waiting for it"
-    flock 9
-  fi
-  venv_ok && use_venv # made by the other process meanwhile
-else
-  log "flock not found: not guarding against a concurrent build"
-fi
+# shellcheck source=cache-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cache-lock.sh"
+take_lock "$venv.lock" "another ensure-python is making $venv"
+venv_ok && use_venv # made by the other process meanwhile
 
 log "making a venv with pulumi $PULUMI_PYTHON_SDK_VERSION from PyPI (python $python_version)"
 start=$(date +%s)

@@ -51,16 +51,10 @@ use_cache() {
 cache_ok && use_cache
 
 mkdir -p "$cache_root"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache_root/.build.lock"
-  if ! flock -n 9; then
-    log "another Go build is running in $cache_root; waiting for it"
-    flock 9
-  fi
-  cache_ok && use_cache
-else
-  log "flock not found: not guarding against a concurrent build"
-fi
+# shellcheck source=cache-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cache-lock.sh"
+take_lock "$cache_root/.build.lock" "another Go build is running in $cache_root"
+cache_ok && use_cache
 
 command -v go >/dev/null 2>&1 || die "no Go toolchain to build pulumi-language-yaml with: install Go (>= 1.24.7)"
 

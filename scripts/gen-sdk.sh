@@ -74,15 +74,9 @@ if [ ! -x "$gen" ]; then
   mkdir -p "$build_dir"
   # Serialize builds of the same generator (jest workers, several checkouts). A lock of its own, not
   # ensure-pulumi's .build.lock: a CLI build holds that one for 5-8 minutes.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$build_dir/.build.lock"
-    if ! flock -n 9; then
-      log "another gen-sdk.sh is building $gen; waiting for it"
-      flock 9
-    fi
-  else
-    log "flock not found: not guarding against a concurrent build"
-  fi
+  # shellcheck source=cache-lock.sh
+  . "$repo_root/scripts/cache-lock.sh"
+  take_lock "$build_dir/.build.lock" "another gen-sdk.sh is building $gen"
   if [ ! -x "$gen" ]; then
     log "building the SDK generator (pulumi/pkg v3.276.0 codegen; a cold build takes a few minutes)"
     start=$(date +%s)
