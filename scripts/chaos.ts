@@ -7,8 +7,12 @@
  *
  *   npm run chaos -- --rounds 20            figures for the README (about 1 min a round on 2 cores)
  *   node dist/scripts/chaos.js --rounds 2 --json   what tests/e2e/chaos.test.ts runs
+ *   npm run chaos -- --plugin               the same rounds for a Python program (the generated SDK,
+ *                                           `pulumi_barrack`) whose resources the native plugin serves
+ *                                           (tests/e2e/plugin/chaos.test.ts runs 2)
  *
- * Needs the Pulumi CLI: $PULUMI_BARRACK_BIN_DIR, else scripts/ensure-pulumi.sh finds or builds it.
+ * Needs the Pulumi CLI: $PULUMI_BARRACK_BIN_DIR, else scripts/ensure-pulumi.sh finds or builds it. With
+ * `--plugin`, also the plugin archive (`npm run build:plugin`) and Python 3 with PyPI (scripts/ensure-python.sh).
  */
 import { startEmulator, type FaultConfig } from "../emulator";
 import { pulumiBinDir, runPulumi, scratchProject } from "./engine";
@@ -36,6 +40,30 @@ const nodes = [0, 1, 2, 3].map((i) => new barrack.Instance(\`node\${i}\`, {
 }));
 `;
 
+/** The same 30 resources in Python, for the native plugin (`--plugin`). */
+const PLUGIN_PROGRAM = `import pulumi_barrack as barrack
+
+keys = [barrack.SshKey(f"key{i}") for i in range(6)]
+scripts = [barrack.StartupScript(f"boot{i}", content=f"#!/bin/sh\\necho {i}\\n") for i in range(6)]
+volumes = [barrack.Volume(f"data{i}", region="FINLAND-1", type="NVMe", size_gb=100 + i) for i in range(10)]
+nodes = [
+    barrack.Instance(
+        f"node{i}",
+        region="FINLAND-1" if i < 2 else "FINLAND-2", gpu_model="H100-SXM5-80GB", gpu_count=1, os_image_id="ubuntu-22.04-cuda-12.4",
+        ssh_key_ids=[keys[i].id], startup_script_id=scripts[i].id, volume_ids=[volumes[0].id] if i == 0 else [],
+        security_rules=[{"direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}],
+    )
+    for i in range(4)
+]
+for i in range(4):
+    barrack.Firewall(
+        f"fw{i}",
+        region="FINLAND-1" if i < 2 else "FINLAND-2",
+        rules=[{"direction": "ingress", "protocol": "tcp", "port_range_min": 443, "port_range_max": 443}, {"direction": "ingress", "protocol": "icmp"}],
+        instance_ids=[nodes[i].id] if i % 2 == 0 else [],
+    )
+`;
+
 export interface RoundResult {
   round: number;
   /** Tries `up` needed (1 = converged on the first). */
@@ -51,18 +79,21 @@ export interface RoundResult {
   firstDestroyError?: string;
 }
 
-function parseArgs(argv: string[]): { rounds: number; json: boolean } {
+function parseArgs(argv: string[]): { rounds: number; json: boolean; plugin: boolean } {
   const at = argv.indexOf("--rounds");
   const rounds = at >= 0 ? Number(argv[at + 1]) : 20;
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, not ${argv[at + 1]}`);
-  return { rounds, json: argv.includes("--json") };
+  return { rounds, json: argv.includes("--json"), plugin: argv.includes("--plugin") };
 }
 
 async function main(): Promise<void> {
-  const { rounds, json } = parseArgs(process.argv.slice(2));
+  const { rounds, json, plugin } = parseArgs(process.argv.slice(2));
   const binDir = pulumiBinDir();
+  const project = plugin
+    ? scratchProject("barrack-chaos-plugin", PLUGIN_PROGRAM, { runtime: "python", plugin: true })
+    : scratchProject("barrack-chaos", PROGRAM);
   const emulator = await startEmulator({ port: 0, timeScale: 0.001, rateLimit: CHAOS_RATE_LIMIT });
-  const project = scratchProject("barrack-chaos", PROGRAM);
+  if (!json) console.log(`chaos: ${rounds} round(s) of a ${DECLARED}-resource stack, ${plugin ? "a Python program under the native plugin (pulumi-resource-barrack)" : "the dynamic resources (a TypeScript program)"}`);
   const results: RoundResult[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
@@ -92,6 +123,7 @@ async function main(): Promise<void> {
   }
   const summary = {
     rounds,
+    front: plugin ? "plugin" : "dynamic",
     faults: CHAOS_FAULTS,
     rateLimit: CHAOS_RATE_LIMIT,
     upFirstTry: results.filter((r) => r.upTries === 1).length,
