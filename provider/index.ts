@@ -9,7 +9,7 @@
  * have their own entry points: `pulumi-barrack/client` and `pulumi-barrack/contract`.
  */
 export { Volume, type VolumeArgs } from "./resources/volume/resource";
-export { Instance, type InstanceArgs, type InstanceFlavor, type InstanceWaitFor } from "./resources/instance/resource";
+export { Instance, type FallbackOrder, type InstanceArgs, type InstanceConnection, type InstanceFallbackArgs, type InstanceFlavor, type InstanceWaitFor } from "./resources/instance/resource";
 export { Firewall, type FirewallArgs } from "./resources/firewall/resource";
 export { Snapshot, type SnapshotArgs } from "./resources/snapshot/resource";
 export { Image, type ImageArgs } from "./resources/image/resource";

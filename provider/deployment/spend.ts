@@ -177,8 +177,10 @@ function deletions(resources: StateResource[], prices: Catalogue): Costed[] {
   for (const r of resources) {
     const type = barrackType(r.type);
     if (type === undefined || !PRICED_WHEN_DELETED.includes(type) || !isDeletedByRun(type, r.inputs)) continue;
-    // What a restore inherited is only in the outputs; what the program said wins.
-    const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)) };
+    // What a restore inherited is only in the outputs; what the program said wins, but for where an
+    // instance runs: its inputs name its first choice, its outputs the one it took.
+    const placement = type === "Instance" ? pickDefined(r.outputs, ["region", "gpuModel", "gpuCount"]) : {};
+    const props = { ...r.outputs, ...pickDefined(r.inputs, Object.keys(r.inputs)), ...placement };
     const label = r.urn.slice(r.urn.lastIndexOf("::") + 2);
     const costed = deletedCost(type, label, props, prices);
     if (costed !== undefined && costed.before > 0) out.push(costed);

@@ -39,6 +39,8 @@ export {
   type NameProposal,
   type OperationContext,
   type OperationOptions,
+  type OldsKind,
+  type CostBasis,
   type ProviderImpl,
   type Readiness,
   type ResourceDefinition,
@@ -48,6 +50,7 @@ import {
   PartialCreateError,
   type CheckFailure,
   type NameProposal,
+  type OldsKind,
   type OperationContext,
   type OperationOptions,
   type ProviderImpl,
@@ -117,10 +120,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   }
 
   /** Inputs that differ (unknown ones count as different), defaults applied on both sides. */
-  function changedKeys(rawOlds: Record<string, unknown>, rawNews: Record<string, unknown>, keys: readonly string[] = diffKeys): string[] {
+  function changedKeys(rawOlds: Record<string, unknown>, rawNews: Record<string, unknown>, keys: readonly string[] = diffKeys, oldsAre: OldsKind = "object"): string[] {
     const filledOlds = { ...defaultsFor(def.schema, rawOlds), ...rawOlds };
     const filledNews = withInherited(filledOlds, { ...defaultsFor(def.schema, rawNews), ...rawNews });
-    const [olds, news] = def.comparable ? def.comparable(filledOlds, filledNews) : [filledOlds, filledNews];
+    const [olds, news] = def.comparable ? def.comparable(filledOlds, filledNews, oldsAre) : [filledOlds, filledNews];
     return keys.filter((k) => isUnknown(news[k]) || !sameValue(olds[k], news[k]));
   }
 
@@ -128,7 +131,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
   function mismatchesWith(args: Args, api: Api, forOwnership: boolean) {
     const keys = [...replaceKeys, ...(forOwnership ? (def.identityKeys ?? []) : [])].filter((k) => k !== def.nameKey);
     const found = asInputs(args, api);
-    const [f, w] = def.comparable ? def.comparable(found, { ...args }) : [found, { ...args } as Record<string, unknown>];
+    const [f, w] = def.comparable ? def.comparable(found, { ...args }, "object") : [found, { ...args } as Record<string, unknown>];
     return mismatchesOf(keys, w, f);
   }
 
@@ -250,7 +253,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       return held === undefined ? autoname(seed, nameShape) : autoname(seed, nameShape, held);
     }
     heldNames.set(`${def.type}\u0000${seed}`, oldName);
-    const replacing = changedKeys(previous!, raw, replaceKeys.filter((k) => k !== def.nameKey));
+    const replacing = changedKeys(previous!, raw, replaceKeys.filter((k) => k !== def.nameKey), "inputs");
     if (replacing.length === 0) return oldName;
     // A replace-only input still unknown (preview): whether the name changes is unknown too.
     if (replacing.some((k) => isUnknown(raw[k]))) return UNKNOWN;
@@ -268,7 +271,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
       // Already adopted: keep what adoption filled in; a replacement is a new object (no importId).
       raw.importId = importId;
       for (const k of inputKeys) if (raw[k] === undefined && previous[k] !== undefined) raw[k] = previous[k];
-      if (changedKeys(previous, raw, replaceKeys).length > 0) delete raw.importId;
+      if (changedKeys(previous, raw, replaceKeys, "inputs").length > 0) delete raw.importId;
       return { failures: [] };
     }
     if (!hasCredentials()) return { failures: [] };
@@ -281,6 +284,13 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     const found = asInputs(raw, api);
     for (const k of inputKeys) if (raw[k] === undefined && found[k] !== undefined) raw[k] = found[k];
     return { api, failures: [] };
+  }
+
+  /** The known inputs, when no unknown one is among those the preview notes read (`previewNoteInputs`). */
+  function knownForNotes(raw: Record<string, unknown>, unknown: string[]): Args | undefined {
+    const read: readonly string[] | undefined = def.previewNoteInputs;
+    if (read === undefined || unknown.some((path) => read.includes(path.split(".")[0]))) return undefined;
+    return knownFieldsWithDefaults(def.schema, raw, unknown) as Args;
   }
 
   /** At preview of an adoption: each replace-only input that differs fails; in-place differences are announced. */
@@ -349,10 +359,12 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         }
         // An adopted object already bills: it costs only what its in-place changes add.
         const before = adoption.api !== undefined ? asInputs(inputs, adoption.api) : previousArgs;
-        const spend = await recordPlanCost({ type: def.type, label, before, after: inputs }, sharedClient(), { maxHourlySpend: limit });
+        const basis = (await def.costBasis?.(inputs, before, sharedClient()).catch(() => undefined)) ?? { before, after: inputs };
+        const spend = await recordPlanCost({ type: def.type, label, ...basis }, sharedClient(), { maxHourlySpend: limit });
         if (spend.failures.length > 0) return { failures: spend.failures };
       }
-      if (parsed.success && unknown.length === 0 && hasCredentials()) {
+      const noteArgs = parsed.success && unknown.length === 0 ? parsed.data : knownForNotes(raw, unknown);
+      if (noteArgs !== undefined && hasCredentials()) {
         const notes = [
           ["warning: ", def.warnings],
           ["", def.previewInfo],
@@ -360,7 +372,7 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
         for (const [prefix, hook] of notes) {
           try {
             const before = adoption.api !== undefined ? (asInputs(inputs, adoption.api) as Partial<Args>) : previousArgs;
-            for (const line of (await hook?.call(def, parsed.data, before, sharedClient())) ?? []) console.log(`${prefix}${line}`);
+            for (const line of (await hook?.call(def, noteArgs, before, sharedClient())) ?? []) console.log(`${prefix}${line}`);
           } catch {
             // Preview notes are best-effort: never block a plan on them.
           }

@@ -27,6 +27,15 @@ export interface OperationContext {
 
 export type Readiness = "ready" | "pending" | "failed";
 
+/** What old values handed to `comparable` stand for (see there). */
+export type OldsKind = "object" | "inputs";
+
+/** The inputs whose hourly cost a plan counts (see `costBasis`). */
+export interface CostBasis {
+  before?: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
 /** Deadlines per operation, as resource inputs (e.g. `{ create: "30m" }`). */
 export const timeoutsSchema = z
   .strictObject({
@@ -88,6 +97,12 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
   /** Read-only preview information with the same inputs (e.g. what the plan will cost per hour). */
   previewInfo?(news: z.output<S>, previous: Partial<z.output<S>> | undefined, client: BarrackClient): Promise<string[]>;
   /**
+   * The inputs `warnings` and `previewInfo` need known. When set, the notes are given while other inputs
+   * are still unknown at preview (e.g. the id of an SSH key made in the same plan), with the known inputs
+   * only (an unknown one is absent); otherwise they wait until every input is known.
+   */
+  previewNoteInputs?: readonly (keyof z.output<S> & string)[];
+  /**
    * Why an in-place change cannot be applied to the object as it is now (its stored outputs, as the last
    * refresh saw them), e.g. a volume that grew outside Pulumi: printed as a warning by diff, so preview
    * says it (diff must not fail: refresh runs it too). `update` refuses such a change itself.
@@ -98,8 +113,20 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    * holds, e.g. volumes attached to it): the engine then deletes the old one first, as for a kept name.
    */
   replaceDeletesFirst?(olds: Record<string, unknown>, news: Record<string, unknown>): boolean;
-  /** Puts stored outputs and new inputs in comparable form (e.g. an SSH key by its key data only). */
-  comparable?(olds: Record<string, unknown>, news: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>];
+  /**
+   * Puts old values and new inputs in comparable form (e.g. an SSH key by its key data only). `oldsAre`
+   * says what the olds are: "object", what the object is (its stored outputs, or the object read as
+   * inputs); "inputs", only the inputs it was last deployed with, which may not say everything it is
+   * (e.g. which of several acceptable placements an instance took).
+   */
+  comparable?(olds: Record<string, unknown>, news: Record<string, unknown>, oldsAre: OldsKind): [Record<string, unknown>, Record<string, unknown>];
+  /**
+   * What the plan's hourly cost counts for this resource, when that is not its inputs (an instance that
+   * takes one of several choices at create costs the one it would take): `before` what the existing
+   * object bills as (absent on create), `after` what it will. Read-only lookups; undefined, or a
+   * failure, counts `previous` and `news` themselves.
+   */
+  costBasis?(news: Record<string, unknown>, previous: Record<string, unknown> | undefined, client: BarrackClient): Promise<CostBasis | undefined>;
 
   /** Issues the create call(s) and returns the object as the API answered (it may not be ready yet). */
   create(ctx: OperationContext, args: z.output<S>): Promise<Api>;

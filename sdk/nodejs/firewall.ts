@@ -64,7 +64,7 @@ export class Firewall extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly firewallId: pulumi.Output<string>;
     /**
-     * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -150,7 +150,7 @@ export interface FirewallArgs {
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

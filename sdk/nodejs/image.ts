@@ -62,7 +62,7 @@ export class Image extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly imageId: pulumi.Output<string>;
     /**
-     * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -136,7 +136,7 @@ export interface ImageArgs {
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

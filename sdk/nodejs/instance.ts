@@ -12,9 +12,11 @@ import * as utilities from "./utilities";
  *
  * Boots from exactly one of `osImageId`, `bootVolumeId` (CANADA-1), `imageId`, or `snapshotId` (a restore into a new instance, which inherits the snapshot's GPU model, count and SSH keys; leave those out).
  *
- * In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount`, `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`.
+ * In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount` (unless the instance runs on a choice that remains), `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`, `waitFor`, `waitForStock`, `fallbacks`, `fallbackOrder`.
  *
- * Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them. A preview warns when the GPU model × count is out of stock in the region.
+ * With `fallbacks`, create takes the first choice in stock; preview says which it would take now and what it costs, and warns when none is in stock.
+ *
+ * Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
  */
 export class Instance extends pulumi.CustomResource {
     /**
@@ -70,6 +72,10 @@ export class Instance extends pulumi.CustomResource {
      */
     declare public readonly cloudInit: pulumi.Output<string | undefined>;
     /**
+     * `{ host, port, user }` for `@pulumi/command`'s `remote.Command`; absent while there is no public IP address.
+     */
+    declare public /*out*/ readonly connection: pulumi.Output<outputs.InstanceConnection>;
+    /**
      * Cost per hour at the current rate, in `currency`.
      */
     declare public /*out*/ readonly costPerHour: pulumi.Output<number | undefined>;
@@ -82,6 +88,14 @@ export class Instance extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly currency: pulumi.Output<string>;
     /**
+     * The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+     */
+    declare public readonly fallbackOrder: pulumi.Output<enums.FallbackOrder | undefined>;
+    /**
+     * More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+     */
+    declare public readonly fallbacks: pulumi.Output<outputs.InstanceFallback[] | undefined>;
+    /**
      * Firewalls attached to this instance (managed by the Firewall resource).
      */
     declare public /*out*/ readonly firewallIds: pulumi.Output<string[]>;
@@ -90,11 +104,11 @@ export class Instance extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly flavor: pulumi.Output<outputs.InstanceFlavor>;
     /**
-     * 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it.
+     * The GPU count of the choice create took.
      */
     declare public readonly gpuCount: pulumi.Output<number>;
     /**
-     * The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it.
+     * The GPU model of the choice create took.
      */
     declare public readonly gpuModel: pulumi.Output<string>;
     /**
@@ -102,7 +116,7 @@ export class Instance extends pulumi.CustomResource {
      */
     declare public readonly imageId: pulumi.Output<string | undefined>;
     /**
-     * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -130,7 +144,7 @@ export class Instance extends pulumi.CustomResource {
      */
     declare public readonly publicIp: pulumi.Output<boolean>;
     /**
-     * The region, e.g. "FINLAND-1".
+     * Where the instance runs: with `fallbacks`, the region of the choice create took.
      */
     declare public readonly region: pulumi.Output<enums.Region>;
     /**
@@ -191,6 +205,8 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs["allowStopForUpdate"] = (args?.allowStopForUpdate) ?? false;
             resourceInputs["bootVolumeId"] = args?.bootVolumeId;
             resourceInputs["cloudInit"] = args?.cloudInit;
+            resourceInputs["fallbackOrder"] = args?.fallbackOrder;
+            resourceInputs["fallbacks"] = args?.fallbacks;
             resourceInputs["gpuCount"] = args?.gpuCount;
             resourceInputs["gpuModel"] = args?.gpuModel;
             resourceInputs["imageId"] = args?.imageId;
@@ -209,6 +225,7 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs["waitFor"] = args?.waitFor;
             resourceInputs["waitForStock"] = args?.waitForStock;
             resourceInputs["bootSource"] = undefined /*out*/;
+            resourceInputs["connection"] = undefined /*out*/;
             resourceInputs["costPerHour"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["currency"] = undefined /*out*/;
@@ -223,9 +240,12 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs["bootSource"] = undefined /*out*/;
             resourceInputs["bootVolumeId"] = undefined /*out*/;
             resourceInputs["cloudInit"] = undefined /*out*/;
+            resourceInputs["connection"] = undefined /*out*/;
             resourceInputs["costPerHour"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["currency"] = undefined /*out*/;
+            resourceInputs["fallbackOrder"] = undefined /*out*/;
+            resourceInputs["fallbacks"] = undefined /*out*/;
             resourceInputs["firewallIds"] = undefined /*out*/;
             resourceInputs["flavor"] = undefined /*out*/;
             resourceInputs["gpuCount"] = undefined /*out*/;
@@ -274,11 +294,19 @@ export interface InstanceArgs {
      */
     cloudInit?: pulumi.Input<string | undefined>;
     /**
-     * 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+     * The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+     */
+    fallbackOrder?: pulumi.Input<enums.FallbackOrder | undefined>;
+    /**
+     * More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+     */
+    fallbacks?: pulumi.Input<pulumi.Input<inputs.InstanceFallbackArgs>[] | undefined>;
+    /**
+     * 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
      */
     gpuCount?: pulumi.Input<number | undefined>;
     /**
-     * The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+     * The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
      */
     gpuModel?: pulumi.Input<string | undefined>;
     /**
@@ -286,7 +314,7 @@ export interface InstanceArgs {
      */
     imageId?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**
@@ -306,7 +334,7 @@ export interface InstanceArgs {
      */
     publicIp?: pulumi.Input<boolean | undefined>;
     /**
-     * The region, e.g. "FINLAND-1". Changing it replaces the instance.
+     * The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
      */
     region: pulumi.Input<enums.Region>;
     /**

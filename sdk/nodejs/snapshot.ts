@@ -58,7 +58,7 @@ export class Snapshot extends pulumi.CustomResource {
      */
     declare public readonly description: pulumi.Output<string>;
     /**
-     * Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -142,7 +142,7 @@ export interface SnapshotArgs {
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

@@ -64,7 +64,7 @@ export class SshKey extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly generated: pulumi.Output<boolean>;
     /**
-     * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -133,7 +133,7 @@ export class SshKey extends pulumi.CustomResource {
  */
 export interface SshKeyArgs {
     /**
-     * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

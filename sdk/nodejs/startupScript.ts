@@ -62,7 +62,7 @@ export class StartupScript extends pulumi.CustomResource {
      */
     declare public readonly description: pulumi.Output<string>;
     /**
-     * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -134,7 +134,7 @@ export interface StartupScriptArgs {
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

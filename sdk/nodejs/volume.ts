@@ -78,7 +78,7 @@ export class Volume extends pulumi.CustomResource {
      */
     declare public readonly imageId: pulumi.Output<string | undefined>;
     /**
-     * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
      */
     declare public readonly importId: pulumi.Output<string | undefined>;
     /**
@@ -192,7 +192,7 @@ export interface VolumeArgs {
      */
     imageId?: pulumi.Input<string | undefined>;
     /**
-     * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+     * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
      */
     importId?: pulumi.Input<string | undefined>;
     /**

@@ -11,6 +11,7 @@ import { BOOT_SOURCES, CURRENCIES, DIRECTIONS, ETHERTYPES, POWER_STATES, PROTOCO
 import { CONFIG_KEYS } from "../../provider/config";
 import * as lookups from "../../provider/data/lookups";
 import { PRICED_RESOURCE_TYPES } from "../../provider/data/pricing";
+import { FALLBACK_ORDERS } from "../../provider/resources/instance/keys";
 import {
   buildSchema,
   changeSentence,
@@ -172,6 +173,7 @@ describe("the package schema", () => {
     const expected: Record<string, readonly string[]> = {
       Region: REGIONS, Tier: TIERS, VolumeType: VOLUME_TYPES, Currency: CURRENCIES, Direction: DIRECTIONS, Ethertype: ETHERTYPES,
       Protocol: PROTOCOLS, PowerState: POWER_STATES, BootSource: BOOT_SOURCES, PricedResourceType: PRICED_RESOURCE_TYPES,
+      FallbackOrder: FALLBACK_ORDERS,
     };
     const enums = Object.entries<Spec>(schema.types).filter(([, t]) => t.enum);
     expect(enums.map(([t]) => t).sort()).toEqual(Object.keys(expected).map(token).sort());

@@ -20,8 +20,7 @@ export interface FirewallArgs {
   /** The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. In place. */
   instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines, e.g. `{ create: "10m" }`. */

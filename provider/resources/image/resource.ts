@@ -16,8 +16,7 @@ export interface ImageArgs {
   /** Free text. Default "". */
   description?: pulumi.Input<string>;
   /**
-   * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines; `create` defaults to "60m". */

@@ -1,11 +1,13 @@
 /** Instance inputs and outputs. */
 import { z } from "zod";
-import { Tier, Instance as WireInstance, sameStatus } from "../../contract";
+import { Region, Tier, Instance as WireInstance, sameStatus } from "../../contract";
 import type { BarrackClient } from "../../client";
 import { GPU_COUNTS, GPU_MODELS, SCRIPT_MAX_BYTES, TIER_CAPABILITIES, capabilitiesOf, regionsWhere, tierOf } from "../../platform";
 import { CheckFailure, importIdSchema, timeoutsSchema } from "../../engine/crud";
 import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../../engine/schema";
 import { hourlyCost, parseDuration, sameValue } from "../../engine/values";
+import { FALLBACK_ORDERS } from "./keys";
+import { PlacementKey, acceptedPlacement, choiceInput, choicesOf, describeChoice, everyChoiceKept, samePlacement } from "./choices";
 
 import { POWER_STATES } from "../../constants";
 export { POWER_STATES };
@@ -19,8 +21,10 @@ export type BootSourceKey = (typeof BOOT_SOURCE_KEYS)[number];
 export const SNAPSHOT_INHERITED_KEYS = ["gpuModel", "gpuCount", "sshKeyIds"] as const;
 
 const idSchema = z.string({ error: "must be an id string" }).min(1, { error: "must not be empty" });
+const gpuModelSchema = z.string({ error: "must be a GPU model name such as H100-SXM5-80GB" }).min(1, { error: "must not be empty" });
 const gpuCountSchema = z
   .number({ error: `must be one of ${GPU_COUNTS.join(", ")}` })
+  .int({ error: `must be one of ${GPU_COUNTS.join(", ")} GPUs` })
   .refine((n) => (GPU_COUNTS as readonly number[]).includes(n), { error: `must be one of ${GPU_COUNTS.join(", ")} GPUs` });
 const cloudInitSchema = z
   .string({ error: "must be a string (a cloud-config or shell script)" })
@@ -40,12 +44,21 @@ const durationSchema = z
     }
   }, { error: (issue) => `must be a duration such as "90s", "20m" or "1h30m", not "${String(issue.input)}"` });
 
+/** One more placement an instance accepts; what it leaves out is the primary's. */
+const fallbackSchema = z
+  .strictObject({
+    region: regionSchema.optional(),
+    gpuModel: gpuModelSchema.optional(),
+    gpuCount: gpuCountSchema.optional(),
+  }, { error: (issue) => (issue.code === "invalid_type" ? 'must be a choice such as { region: "FINLAND-2" } or { gpuModel: "H100-PCIe-NVLink-80GB", region: "CANADA-1" }' : undefined) })
+  .refine((f) => f.region !== undefined || f.gpuModel !== undefined || f.gpuCount !== undefined, { error: "must set at least one of region, gpuModel, gpuCount" });
+
 export const instanceArgsSchema = z.strictObject({
   /** Unique within the account. Defaults to the Pulumi resource name. */
   name: nameSchema("instance"),
   region: regionSchema,
   /** E.g. "H100-SXM5-80GB" (see getGpuStock()). Optional with `snapshotId`, which inherits it. */
-  gpuModel: z.string({ error: "must be a GPU model name such as H100-SXM5-80GB" }).min(1, { error: "must not be empty" }).optional(),
+  gpuModel: gpuModelSchema.optional(),
   /** Optional with `snapshotId`, which inherits it. */
   gpuCount: gpuCountSchema.optional(),
   /** Boot from an OS image (see getOsImages()). */
@@ -85,19 +98,40 @@ export const instanceArgsSchema = z.strictObject({
     .optional(),
   /** Out of stock at create time: wait up to this long (e.g. "20m", within timeouts.create) instead of failing. Never causes a diff. */
   waitForStock: durationSchema.optional(),
+  /**
+   * More acceptable placements after the primary (region, gpuModel, gpuCount), each taking the primary's
+   * value for what it leaves out. Create takes the first in stock; never causes a diff by itself.
+   */
+  fallbacks: z.array(fallbackSchema, { error: 'must be a list of choices such as [{ region: "FINLAND-2" }]' }).optional(),
+  /** The order create tries the choices in: "listed" (default) or "cheapest" first. Never causes a diff. */
+  fallbackOrder: z.enum(FALLBACK_ORDERS, { error: `must be one of ${FALLBACK_ORDERS.join(", ")}` }).optional(),
 });
 export type InstanceArgs = z.output<typeof instanceArgsSchema>;
 
 /** Inputs that change the running instance in place; every other input (but the noDiff ones) replaces it. */
 export const INSTANCE_UPDATABLE = ["publicIp", "securityRules", "volumeIds", "powerState"] as const;
-/** Inputs that never cause a diff: a deadline and an opt-in flag. */
-export const INSTANCE_NO_DIFF = ["timeouts", "allowStopForUpdate", "waitFor", "waitForStock", "importId"] as const;
+/**
+ * Inputs that never cause a diff: deadlines, opt-in flags, and the choices beyond where the instance runs
+ * (a change that drops that placement shows as its region, gpuModel or gpuCount: see `acceptedPlacement`).
+ */
+export const INSTANCE_NO_DIFF = ["timeouts", "allowStopForUpdate", "waitFor", "waitForStock", "fallbacks", "fallbackOrder", "importId"] as const;
 
 export interface InstanceFlavor {
   vcpus: number;
   ramGb: number;
   diskGb: number;
 }
+
+/** How to reach the instance over SSH, shaped like `@pulumi/command`'s `remote.ConnectionArgs`. */
+export interface InstanceConnection {
+  host: string;
+  port: number;
+  user: string;
+}
+
+/** The default user of Barrack's Ubuntu images (barrack-api.md §2.8). */
+const SSH_USER = "ubuntu";
+const SSH_PORT = 22;
 
 /** Outputs: the inputs as the API reports them, plus what the API computes. */
 export interface InstanceOutputs extends Omit<InstanceArgs, (typeof SNAPSHOT_INHERITED_KEYS)[number]> {
@@ -110,6 +144,8 @@ export interface InstanceOutputs extends Omit<InstanceArgs, (typeof SNAPSHOT_INH
   status: string;
   tier: string;
   ipAddress?: string;
+  /** Absent without a public IP address. */
+  connection?: InstanceConnection;
   flavor: InstanceFlavor;
   bootSource: WireInstance["boot_source"];
   /** Firewalls attached to the instance (the Firewall resource owns attachments). */
@@ -124,8 +160,8 @@ export interface InstanceOutputs extends Omit<InstanceArgs, (typeof SNAPSHOT_INH
 export const INSTANCE_OUTPUT_KEYS = [
   "name", "region", "gpuModel", "gpuCount", "osImageId", "bootVolumeId", "imageId", "snapshotId", "sshKeyIds",
   "startupScriptId", "cloudInit", "publicIp", "securityRules", "volumeIds", "powerState", "allowStopForUpdate", "timeouts",
-  "waitFor", "waitForStock",
-  "instanceId", "status", "tier", "ipAddress", "flavor", "bootSource", "firewallIds", "costPerHour", "currency", "createdAt",
+  "waitFor", "waitForStock", "fallbacks", "fallbackOrder",
+  "instanceId", "status", "tier", "ipAddress", "connection", "flavor", "bootSource", "firewallIds", "costPerHour", "currency", "createdAt",
 ] as const satisfies readonly (keyof InstanceOutputs)[];
 
 const STABLE_POWER: Record<string, PowerState> = { ACTIVE: "running", SHUTOFF: "stopped", HIBERNATED: "hibernated" };
@@ -180,6 +216,7 @@ export function instanceOutputs(args: InstanceArgs, vm: WireInstance): InstanceO
     status: vm.status,
     tier: vm.tier,
     ipAddress: vm.ip_address ?? undefined,
+    connection: vm.ip_address ? { host: vm.ip_address, port: SSH_PORT, user: SSH_USER } : undefined,
     flavor: { vcpus: vm.flavor.vcpus, ramGb: vm.flavor.ram_gb, diskGb: vm.flavor.disk_gb },
     bootSource: vm.boot_source,
     firewallIds: vm.firewall_ids,
@@ -206,12 +243,15 @@ interface GpuFacts {
   maxCount: number;
 }
 
+/** One placement to check: a region, and the GPUs (absent ones are a snapshot restore's to inherit). */
+type GpuPlacement = { region: Region; gpuModel?: string; gpuCount?: number };
+
 /**
  * The GPU rules: a model on sale, in a region of its tier, with at most its maximum GPU count. The static
  * catalogue (platform.ts) answers first; a model it lacks is looked up in the live catalogue (read-only)
- * when credentials are set, and trusted if listed there.
+ * when credentials are set, and trusted if listed there. Failures name `gpuModel` or `gpuCount`.
  */
-export async function validateGpu(news: InstanceArgs, lookup: () => BarrackClient | undefined): Promise<CheckFailure[]> {
+export async function validateGpu(news: GpuPlacement, lookup: () => BarrackClient | undefined): Promise<CheckFailure[]> {
   if (news.gpuModel === undefined) return [];
   let facts: GpuFacts | undefined = GPU_MODELS[news.gpuModel];
   let known = Object.keys(GPU_MODELS);
@@ -239,7 +279,26 @@ export async function validateGpu(news: InstanceArgs, lookup: () => BarrackClien
   return failures;
 }
 
-/** Preview-time rules zod can't express: boot source, snapshot restores, tier capabilities, disruptive updates. */
+/** The GPU rules for every choice (the primary's included), each failure naming the input that states it. */
+export async function validateChoices(news: InstanceArgs, lookup: () => BarrackClient | undefined): Promise<CheckFailure[]> {
+  const choices = choicesOf(news);
+  // A snapshot restore has no choices (validateInstance refuses fallbacks): only what it states itself.
+  if (choices === undefined) return validateGpu(news, lookup);
+  const failures: CheckFailure[] = [];
+  for (const choice of choices) {
+    for (const failure of await validateGpu({ ...choice, region: choice.region as Region }, lookup)) {
+      failures.push({ property: choiceInput(news, choice.position, failure.property as PlacementKey), reason: failure.reason });
+    }
+  }
+  return failures;
+}
+
+/** The regions an instance may be placed in, with the input naming each (the primary's first). */
+function placements(news: InstanceArgs): { region: Region; position: number }[] {
+  return (choicesOf(news) ?? [{ region: news.region, position: 0 }]).map((c) => ({ region: c.region as Region, position: c.position }));
+}
+
+/** Preview-time rules zod can't express: boot source, snapshot restores, tier capabilities, choices, disruptive updates. */
 export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs> | undefined): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const bootSources = BOOT_SOURCE_KEYS.filter((k) => news[k] !== undefined);
@@ -252,8 +311,10 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
     failures.push({ property: bootSources[1], reason: `set exactly one boot source, not ${bootSources.join(" and ")}` });
   }
 
-  if (news.bootVolumeId !== undefined && !capabilitiesOf(news.region).bootableVolumes) {
-    failures.push({ property: "bootVolumeId", reason: `bootable volumes exist only in ${regionsWhere((c) => c.bootableVolumes).join(", ")}, not ${news.region}` });
+  for (const { region, position } of placements(news)) {
+    if (news.bootVolumeId !== undefined && !capabilitiesOf(region).bootableVolumes) {
+      failures.push({ property: position === 0 ? "bootVolumeId" : choiceInput(news, position, "region"), reason: `bootable volumes exist only in ${regionsWhere((c) => c.bootableVolumes).join(", ")}, not ${region}` });
+    }
   }
   if (news.bootVolumeId !== undefined && news.volumeIds.includes(news.bootVolumeId)) {
     failures.push({ property: "volumeIds", reason: `${news.bootVolumeId} is the boot volume (bootVolumeId); list only data volumes here` });
@@ -267,11 +328,22 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
     for (const key of ["startupScriptId", "cloudInit"] as const) {
       if (news[key] !== undefined) failures.push({ property: key, reason: `a snapshot restore keeps the snapshot's disk and cannot take ${key}; remove it or boot from an image instead` });
     }
+    if (news.fallbacks !== undefined && news.fallbacks.length > 0) {
+      failures.push({ property: "fallbacks", reason: "a snapshot restore keeps its snapshot's region, GPU model and count, so it has no other choices: remove fallbacks" });
+    }
   } else {
     if (news.gpuModel === undefined) failures.push({ property: "gpuModel", reason: "is required (a GPU model such as H100-SXM5-80GB; see getGpuStock())" });
     if (news.gpuCount === undefined) failures.push({ property: "gpuCount", reason: `is required: one of ${GPU_COUNTS.join(", ")}` });
     if (news.sshKeyIds === undefined || news.sshKeyIds.length === 0) {
       failures.push({ property: "sshKeyIds", reason: "needs at least one SSH key id (only a snapshot restore inherits its keys)" });
+    }
+  }
+
+  const choices = choicesOf(news) ?? [];
+  for (const choice of choices) {
+    const earlier = choices.find((c) => c.position < choice.position && samePlacement(c, choice));
+    if (earlier !== undefined) {
+      failures.push({ property: `fallbacks.${choice.position - 1}`, reason: `repeats ${earlier.position === 0 ? "the primary choice" : `fallbacks.${earlier.position - 1}`} (${describeChoice(choice)}); each choice must be distinct` });
     }
   }
 
@@ -281,8 +353,10 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
   const duplicateRule = ruleKeys.findIndex((key, i) => ruleKeys.indexOf(key) !== i);
   if (duplicateRule >= 0) failures.push({ property: `securityRules.${duplicateRule}`, reason: "repeats an earlier rule; each rule must be distinct" });
 
-  // An in-place volume change on an instance that stays up would need an unrequested stop.
-  if (olds !== undefined && !replacesInstance(olds, news) && !sameValue(olds.volumeIds ?? [], news.volumeIds)) {
+  // An in-place volume change on an instance that stays up would need an unrequested stop. Old inputs do
+  // not say which choice it runs on: refuse only when it stays whichever that is.
+  const surelyStays = olds !== undefined && everyChoiceKept(olds, news) && !replacesInstance(olds, news, "inputs");
+  if (surelyStays && !sameValue(olds.volumeIds ?? [], news.volumeIds)) {
     const staysUp = (olds.powerState ?? "running") !== "stopped" && news.powerState !== "stopped";
     if (staysUp && !news.allowStopForUpdate) {
       failures.push({ property: "volumeIds", reason: stopNeededMessage("volumeIds changed") });
@@ -291,10 +365,54 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
   return failures;
 }
 
-/** True when a replace-only input differs, i.e. the update would make a new instance anyway. */
-function replacesInstance(olds: Partial<InstanceArgs>, news: InstanceArgs): boolean {
+/** An object the instance must share a region with, the regions that allows, and why. */
+interface RegionalTie {
+  what: string;
+  regions: readonly string[];
+  why: string;
+}
+
+/**
+ * Every choice's region against what the instance is tied to: its volumes, boot volume and custom image
+ * (each in one region) and its OS image (offered in some). Read-only lookups, only with credentials; an
+ * object not found, or a lookup that fails, is left to the deploy, which has the last word.
+ */
+export async function validateRegionalTies(news: InstanceArgs, lookup: () => BarrackClient | undefined): Promise<CheckFailure[]> {
+  const client = lookup();
+  if (client === undefined) return [];
+  const quietly = <T>(call: Promise<T>) => call.catch(() => undefined);
+  const volume = async (id: string, input: string): Promise<RegionalTie | undefined> => {
+    const found = await quietly(client.call("getVolume", { params: { volume_id: id } }));
+    return found && { what: `volume ${id} (${input})`, regions: [found.volume.region], why: "an instance uses volumes of its own region only" };
+  };
+  const ties = await Promise.all([
+    ...news.volumeIds.map((id) => volume(id, "volumeIds")),
+    news.bootVolumeId === undefined ? undefined : volume(news.bootVolumeId, "bootVolumeId"),
+    news.imageId === undefined ? undefined : quietly(client.call("getImage", { params: { image_id: news.imageId } })).then((found) =>
+      found && { what: `image ${news.imageId} (imageId)`, regions: [found.image.region], why: "a custom image boots instances in its own region only" }),
+    news.osImageId === undefined ? undefined : quietly(client.call("listOsImages")).then((found) => {
+      const regions = found?.images.filter((i) => i.id === news.osImageId).map((i) => i.region) ?? [];
+      return regions.length === 0 ? undefined : { what: `OS image ${news.osImageId} (osImageId)`, regions, why: "it is offered in those regions only" };
+    }),
+  ]);
+  const failures: CheckFailure[] = [];
+  for (const { region, position } of placements(news)) {
+    for (const tie of ties) {
+      if (tie === undefined || tie.regions.includes(region)) continue;
+      failures.push({ property: choiceInput(news, position, "region"), reason: `${tie.what} is in ${tie.regions.join(", ")}, not ${region}: ${tie.why}` });
+    }
+  }
+  return failures;
+}
+
+/**
+ * True when a replace-only input differs, i.e. the update would make a new instance anyway. A placement
+ * that is still one of the choices is no difference (`oldsAre`: see `acceptedPlacement`).
+ */
+export function replacesInstance(olds: Partial<InstanceArgs>, news: InstanceArgs, oldsAre: "object" | "inputs"): boolean {
   const inPlace: readonly string[] = [...INSTANCE_UPDATABLE, ...INSTANCE_NO_DIFF];
+  const comparable = acceptedPlacement(olds, news, oldsAre) as Partial<InstanceArgs>;
   return (Object.keys(instanceArgsSchema.shape) as (keyof InstanceArgs)[])
     .filter((k) => !inPlace.includes(k))
-    .some((k) => !sameValue(olds[k], news[k]));
+    .some((k) => !sameValue(comparable[k], news[k]));
 }

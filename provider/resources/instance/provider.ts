@@ -21,11 +21,14 @@ import {
   powerStateOf,
   stablePowerState,
   stopNeededMessage,
-  validateGpu,
+  validateChoices,
   validateInstance,
+  validateRegionalTies,
 } from "./args";
+import { acceptedPlacement, choicesOf, describeProblems, describeTaken, orderedChoices } from "./choices";
+import { PLACEMENT_NOTE_INPUTS, placementCostBasis, placementInfo, placementWarnings } from "./preview";
 import { DEFAULT_SSH_WAIT, SshWaitTimeout, waitForSsh } from "./readiness";
-import { hourlyEstimate, stockProblem, waitForStock } from "./stock";
+import { GpuRequest, stockProblem, waitForStock } from "./stock";
 
 export const instanceProvider: ProviderImpl = defineProvider<typeof instanceArgsSchema, Instance, InstanceOutputs>({
   type: "Instance",
@@ -37,35 +40,25 @@ export const instanceProvider: ProviderImpl = defineProvider<typeof instanceArgs
   // A snapshot restore inherits these: omitted, they are whatever the snapshot had, not a change.
   inheritedWhenOmitted: SNAPSHOT_INHERITED_KEYS,
   defaultTimeouts: { create: "30m", update: "30m", delete: "20m" },
-  validate: async (news, olds, lookup) => [...validateInstance(news, olds), ...(await validateGpu(news, lookup))],
-
-  async warnings(news, previous, client) {
-    // A snapshot restore's GPUs are only known from the snapshot's instance: nothing to check here.
-    if (news.gpuModel === undefined || news.gpuCount === undefined) return [];
-    // An existing instance holds its GPUs: only a new or replaced one needs stock.
-    const sameGpus = previous !== undefined && previous.region === news.region && previous.gpuModel === news.gpuModel && previous.gpuCount === news.gpuCount;
-    if (sameGpus) return [];
-    const problem = await stockProblem(client, { region: news.region, gpuModel: news.gpuModel, gpuCount: news.gpuCount });
-    if (!problem) return [];
-    const outcome = news.waitForStock !== undefined ? `The create will wait up to ${news.waitForStock} (waitForStock) for it.` : "Creating it would fail now.";
-    return [`Instance "${news.name}": ${problem}. ${outcome}`];
+  async validate(news, olds, lookup) {
+    const failures = [...validateInstance(news, olds), ...(await validateChoices(news, lookup))];
+    // What the regions hold is looked up only for inputs that are otherwise right.
+    return failures.length > 0 ? failures : validateRegionalTies(news, lookup);
   },
+  // An instance runs on one of its choices (the outputs say which; the inputs name the primary): while
+  // that is still a choice, it is where the inputs want it.
+  comparable: (olds, news, oldsAre) => [acceptedPlacement(olds, news, oldsAre), news],
 
+  // An existing instance holds its GPUs: only a new or replaced one needs stock (and costs a choice).
+  warnings: (news, previous, client) => placementWarnings(client, news, previous),
+  // Where it would run and what that costs do not wait for, e.g., the id of a key made in the same plan.
+  previewNoteInputs: PLACEMENT_NOTE_INPUTS,
   // What the plan will cost, before anything is created (GPU time dominates an instance's cost).
-  async previewInfo(news, previous, client) {
-    if (news.gpuModel === undefined || news.gpuCount === undefined) return [];
-    const unchanged = previous !== undefined && previous.gpuModel === news.gpuModel && previous.gpuCount === news.gpuCount;
-    if (unchanged) return [];
-    const estimate = await hourlyEstimate(client, news.gpuModel, news.gpuCount);
-    return estimate ? [`Instance "${news.name}" will cost about ${estimate} while running or stopped (${news.gpuCount}× ${news.gpuModel}; hibernated instances cost far less)`] : [];
-  },
+  previewInfo: (news, previous, client) => placementInfo(client, news, previous),
+  costBasis: (news, previous, client) => placementCostBasis(client, news, previous),
 
   async create(ctx, args) {
-    try {
-      return args.snapshotId !== undefined ? await restoreSnapshot(ctx, args, args.snapshotId) : await deployWhenInStock(ctx, args);
-    } catch (error) {
-      throw error instanceof BarrackConflictError ? await explainConflict(ctx.client, args, error) : error;
-    }
+    return args.snapshotId !== undefined ? restoreSnapshot(ctx, args, args.snapshotId) : deployWhenInStock(ctx, args);
   },
 
   // The deploy call can't carry a power state (nor can a restore carry public IP, rules or volumes):
@@ -173,47 +166,59 @@ function pollMaxMs(): number {
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * Deploys; with `waitForStock`, first waits (within that budget and the create deadline) until the GPUs
- * are in stock, and waits again if they were taken between the lookup and the deploy.
+ * Deploys on the first choice in stock (in `fallbackOrder`). With `waitForStock`, waits (within that
+ * budget and the create deadline) for the first one that comes into stock; without, fails at once when
+ * none is. If the GPUs are taken between the lookup and the deploy, chooses again. One choice and no
+ * wait: deploys without a lookup, and the API's answer says what is missing.
  */
 async function deployWhenInStock(ctx: OperationContext, args: InstanceArgs): Promise<Instance> {
-  if (args.waitForStock === undefined || args.gpuModel === undefined || args.gpuCount === undefined) return deploy(ctx, args);
-  const request = { region: args.region, gpuModel: args.gpuModel, gpuCount: args.gpuCount };
-  const deadline = Math.min(Date.now() + parseDuration(args.waitForStock), ctx.deadline);
-  const options = { deadline, log: ctx.log, label: `instance "${args.name}"`, budget: args.waitForStock };
-  for (;;) {
-    await waitForStock(ctx.client, request, options);
+  // check() requires gpuModel and gpuCount without snapshotId: else the API's answer says they are missing.
+  const choices = choicesOf(args) ?? [{ region: args.region, gpuModel: args.gpuModel ?? "", gpuCount: args.gpuCount ?? 0, position: 0 }];
+  if (choices.length === 1 && args.waitForStock === undefined) return deploy(ctx, args, choices[0]);
+  const ordered = await orderedChoices(ctx.client, choices, args.fallbackOrder);
+  const deadline = args.waitForStock === undefined ? Date.now() : Math.min(Date.now() + parseDuration(args.waitForStock), ctx.deadline);
+  const several = ordered.length > 1;
+  const options = { deadline, log: ctx.log, label: `instance "${args.name}"`, budget: args.waitForStock, describeProblems };
+  // Without a wait, each choice can be taken from under us once at most.
+  for (let attempt = 1; ; attempt++) {
+    const taken = await waitForStock(ctx.client, ordered, options);
+    if (several) ctx.log(`deploying ${describeTaken(taken, ordered.length)}`);
     try {
-      return await deploy(ctx, args);
+      return await deploy(ctx, args, taken.choice);
     } catch (error) {
-      if (!(error instanceof BarrackConflictError) || Date.now() >= deadline) throw error;
-      const problem = await stockProblem(ctx.client, request).catch(() => undefined);
+      const outOfTime = args.waitForStock === undefined ? attempt >= ordered.length : Date.now() >= deadline;
+      if (!(error instanceof BarrackConflictError) || outOfTime) throw error;
+      const problem = await stockProblem(ctx.client, taken.choice).catch(() => undefined);
       if (problem === undefined) throw error; // a conflict that is not about stock (e.g. the name)
-      ctx.log(`the GPUs were taken before the deploy (${problem}); waiting again`);
+      ctx.log(`the GPUs were taken before the deploy (${problem}); ${args.waitForStock === undefined ? "choosing again" : "waiting again"}`);
     }
   }
 }
 
-async function deploy(ctx: OperationContext, args: InstanceArgs): Promise<Instance> {
-  const { vm } = await ctx.client.call("deployInstance", {
-    body: {
-      vm_name: args.name,
-      region: args.region,
-      // check() requires these without snapshotId.
-      gpu_model: args.gpuModel ?? "",
-      gpu_count: args.gpuCount ?? 0,
-      ...(args.osImageId !== undefined ? { os_image_id: args.osImageId } : {}),
-      ...(args.bootVolumeId !== undefined ? { boot_volume_id: args.bootVolumeId } : {}),
-      ...(args.imageId !== undefined ? { image_id: args.imageId } : {}),
-      ssh_key_ids: args.sshKeyIds ?? [],
-      ...(args.startupScriptId !== undefined ? { startup_script_id: args.startupScriptId } : {}),
-      ...(args.cloudInit !== undefined ? { cloud_init: args.cloudInit } : {}),
-      public_ip: args.publicIp,
-      security_rules: args.securityRules.map(ruleToWire),
-      volume_ids: args.volumeIds,
-    },
-  });
-  return vm;
+/** Deploys `choice`; an out-of-stock answer (409) says what is available instead. */
+async function deploy(ctx: OperationContext, args: InstanceArgs, choice: GpuRequest): Promise<Instance> {
+  try {
+    const { vm } = await ctx.client.call("deployInstance", {
+      body: {
+        vm_name: args.name,
+        region: choice.region as Instance["region"],
+        gpu_model: choice.gpuModel,
+        gpu_count: choice.gpuCount,
+        ...(args.osImageId !== undefined ? { os_image_id: args.osImageId } : {}),
+        ...(args.bootVolumeId !== undefined ? { boot_volume_id: args.bootVolumeId } : {}),
+        ...(args.imageId !== undefined ? { image_id: args.imageId } : {}),
+        ssh_key_ids: args.sshKeyIds ?? [],
+        ...(args.startupScriptId !== undefined ? { startup_script_id: args.startupScriptId } : {}),
+        ...(args.cloudInit !== undefined ? { cloud_init: args.cloudInit } : {}),
+        public_ip: args.publicIp,
+        security_rules: args.securityRules.map(ruleToWire),
+        volume_ids: args.volumeIds,
+      },
+    });
+    return vm;
+  } catch (error) {
+    throw error instanceof BarrackConflictError ? await explainConflict(ctx.client, args.name, choice, error) : error;
+  }
 }
 
 async function restoreSnapshot(ctx: OperationContext, args: InstanceArgs, snapshotId: string): Promise<Instance> {
@@ -242,9 +247,8 @@ async function restoreSnapshot(ctx: OperationContext, args: InstanceArgs, snapsh
 }
 
 /** A 409 on create: out of stock gets a message saying what is available; anything else keeps its own. */
-async function explainConflict(client: BarrackClient, args: InstanceArgs, error: BarrackConflictError): Promise<BarrackError> {
-  if (args.gpuModel === undefined || args.gpuCount === undefined) return error;
-  const problem = await stockProblem(client, { region: args.region, gpuModel: args.gpuModel, gpuCount: args.gpuCount }).catch(() => undefined);
+async function explainConflict(client: BarrackClient, name: string, choice: GpuRequest, error: BarrackConflictError): Promise<BarrackError> {
+  const problem = await stockProblem(client, choice).catch(() => undefined);
   if (problem === undefined) return error;
   return new BarrackConflictError({
     operation: error.operation,
@@ -255,7 +259,7 @@ async function explainConflict(client: BarrackClient, args: InstanceArgs, error:
     code: error.code,
     requestId: error.requestId,
     attempts: error.attempts,
-    message: `cannot create instance "${args.name}": ${problem}. Change gpuModel, gpuCount or region, or try again later (API: ${error.message})`,
+    message: `cannot create instance "${name}": ${problem}. Change gpuModel, gpuCount or region (or add fallbacks), or try again later (API: ${error.message})`,
   });
 }
 

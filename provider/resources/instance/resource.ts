@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BootSource, PowerState, Region } from "../../constants";
 import { BarrackResource, FirewallRule, FirewallRuleArgs, Timeouts } from "../../dynamic/resource";
 import { makeShim } from "../../dynamic/shim";
-import { INSTANCE_KEYS } from "./keys";
+import { FALLBACK_ORDERS, INSTANCE_KEYS } from "./keys";
 
 /**
  * The arguments of an {@link Instance}. Set exactly one boot source: `osImageId`, `bootVolumeId`,
@@ -14,11 +14,20 @@ export interface InstanceArgs {
    * `trainer-1a2b3c4`) that stays the same for the life of the resource. A change replaces the instance.
    */
   name?: pulumi.Input<string>;
-  /** The region, e.g. "FINLAND-1". A change replaces the instance. */
+  /**
+   * The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to
+   * run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed.
+   */
   region: pulumi.Input<Region>;
-  /** The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Replaces. */
+  /**
+   * The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it.
+   * With `fallbacks`, a change does not replace an instance that runs on a choice still listed.
+   */
   gpuModel?: pulumi.Input<string>;
-  /** 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Replaces. */
+  /**
+   * 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With
+   * `fallbacks`, a change does not replace an instance that runs on a choice still listed.
+   */
   gpuCount?: pulumi.Input<number>;
   /** Boot from an OS image (see getOsImages()). Replaces. */
   osImageId?: pulumi.Input<string>;
@@ -52,12 +61,48 @@ export interface InstanceArgs {
    */
   waitForStock?: pulumi.Input<string>;
   /**
-   * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * More places the instance may run, in order, after the first choice (`region`, `gpuModel`,
+   * `gpuCount`); each takes the first choice's value for what it leaves out, e.g.
+   * `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes
+   * the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`,
+   * `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never
+   * replaces it while its placement is still one of them.
+   */
+  fallbacks?: pulumi.Input<pulumi.Input<InstanceFallbackArgs>[]>;
+  /** The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff. */
+  fallbackOrder?: pulumi.Input<FallbackOrder>;
+  /**
+   * Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines, e.g. `{ create: "30m" }`; never a diff. */
   timeouts?: pulumi.Input<Timeouts>;
+}
+
+/** One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's. */
+export interface InstanceFallbackArgs {
+  /** The region, e.g. "FINLAND-2". */
+  region?: pulumi.Input<Region>;
+  /** The GPU model, e.g. "H100-PCIe-NVLink-80GB". */
+  gpuModel?: pulumi.Input<string>;
+  /** 1, 2, 4 or 8 GPUs, up to the model's maximum. */
+  gpuCount?: pulumi.Input<number>;
+}
+
+/** The order an instance's choices are tried in: as listed, or the cheapest first. */
+export type FallbackOrder = (typeof FALLBACK_ORDERS)[number];
+
+/**
+ * How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s
+ * `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+ */
+export interface InstanceConnection {
+  /** The public IP address. */
+  host: string;
+  /** 22. */
+  port: number;
+  /** "ubuntu", the default user of Barrack's Ubuntu images. */
+  user: string;
 }
 
 /** What an instance's create waits for (its `waitFor` input). */
@@ -86,11 +131,14 @@ const provider = makeShim("Instance");
  * In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are
  * added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped:
  * set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped").
- * Replaces: `name`, `region`, `gpuModel`, `gpuCount`, `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`,
- * `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`.
+ * Replaces: `name`, `region`, `gpuModel`, `gpuCount` (unless the instance runs on a choice that remains),
+ * `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never
+ * diffs: `timeouts`, `allowStopForUpdate`, `waitFor`, `waitForStock`, `fallbacks`, `fallbackOrder`.
+ *
+ * With `fallbacks`, create takes the first choice in stock; preview says which it would take now and what
+ * it costs, and warns when none is in stock.
  *
  * Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
- * A preview warns when the GPU model × count is out of stock in the region.
  */
 export class Instance extends BarrackResource {
   /**
@@ -102,8 +150,11 @@ export class Instance extends BarrackResource {
   }
 
   declare readonly name: pulumi.Output<string>;
+  /** Where the instance runs: with `fallbacks`, the region of the choice create took. */
   declare readonly region: pulumi.Output<Region>;
+  /** The GPU model of the choice create took. */
   declare readonly gpuModel: pulumi.Output<string>;
+  /** The GPU count of the choice create took. */
   declare readonly gpuCount: pulumi.Output<number>;
   declare readonly osImageId: pulumi.Output<string | undefined>;
   declare readonly bootVolumeId: pulumi.Output<string | undefined>;
@@ -125,6 +176,8 @@ export class Instance extends BarrackResource {
   /** "legacy" or "advanced", from the region. */
   declare readonly tier: pulumi.Output<string>;
   declare readonly ipAddress: pulumi.Output<string | undefined>;
+  /** `{ host, port, user }` for `@pulumi/command`'s `remote.Command`; absent while there is no public IP address. */
+  declare readonly connection: pulumi.Output<InstanceConnection>;
   declare readonly flavor: pulumi.Output<InstanceFlavor>;
   /** How the instance booted: "os_image", "volume", "image" or "snapshot". */
   declare readonly bootSource: pulumi.Output<BootSource>;

@@ -70,21 +70,39 @@ export function checkStock(stocks: readonly GpuStock[], request: GpuRequest): St
   return { available: false, waitable: entry?.configurations[configuration(request.gpuCount)] !== undefined, problem };
 }
 
-export interface StockWaitOptions {
-  /** Epoch ms after which the wait gives up. */
+/** The first of `requests` (in order) in stock, if any, and why each one before it was passed over. */
+export interface StockSelection<T extends GpuRequest> {
+  choice?: T;
+  passed: { choice: T; problem: string; waitable: boolean }[];
+}
+
+export function firstInStock<T extends GpuRequest>(stocks: readonly GpuStock[], requests: readonly T[]): StockSelection<T> {
+  const passed: StockSelection<T>["passed"] = [];
+  for (const request of requests) {
+    const stock = checkStock(stocks, request);
+    if (stock.available) return { choice: request, passed };
+    passed.push({ choice: request, problem: stock.problem, waitable: stock.waitable });
+  }
+  return { passed };
+}
+
+export interface StockWaitOptions<T extends GpuRequest> {
+  /** Epoch ms after which the wait gives up; one already passed looks once (no waitForStock). */
   deadline: number;
   /** A progress line per poll. */
   log(message: string): void;
   /** What the wait is for, in the final error (e.g. `instance "trainer"`). */
   label: string;
-  /** The budget as the user wrote it (e.g. "20m"), for messages. */
-  budget: string;
+  /** The budget as the user wrote it (e.g. "20m"), for messages; undefined when not waiting. */
+  budget?: string;
+  /** Why none of the requests can be deployed, in words (default: each one's problem). */
+  describeProblems?(selection: StockSelection<T>): string;
   /** First pause between lookups, doubled up to `maxDelayMs`. Defaults 1 s and BARRACK_POLL_MAX_MS (else 5 s). */
   minDelayMs?: number;
   maxDelayMs?: number;
 }
 
-/** Thrown when the stock did not come back in time; nothing was created. */
+/** Thrown when no request came into stock in time (or, without a wait, none was in stock); nothing was created. */
 export class StockWaitTimeout extends Error {
   constructor(message: string, readonly problem: string) {
     super(message);
@@ -93,37 +111,43 @@ export class StockWaitTimeout extends Error {
 }
 
 /**
- * Polls the (read-only) stock lookup until `request` is in stock, logging what is available where at each
- * poll. Returns at once when in stock, and also when waiting cannot help (unknown model, a model or
- * count not offered in the region): the deploy then fails with the API's own answer, as without a wait.
- * Throws `StockWaitTimeout` at the deadline.
+ * Polls the (read-only) stock lookup until one of `requests` is in stock and returns the first that is
+ * (in order), logging what is available where at each poll. When waiting cannot help any of them
+ * (unknown model, a model or count not offered in the region), returns the first at once: the deploy then
+ * fails with the API's own answer, as without a wait. Throws `StockWaitTimeout` at the deadline.
  */
-export async function waitForStock(client: BarrackClient, request: GpuRequest, options: StockWaitOptions): Promise<void> {
+export async function waitForStock<T extends GpuRequest>(client: BarrackClient, requests: readonly T[], options: StockWaitOptions<T>): Promise<Required<StockSelection<T>>> {
   const started = Date.now();
   const maxDelay = options.maxDelayMs ?? pollMaxMs();
   let delay = Math.min(options.minDelayMs ?? 1000, maxDelay);
+  const problems = options.describeProblems ?? ((selection: StockSelection<T>) => selection.passed.map((p) => p.problem).join("; "));
   let polls = 0;
   for (;;) {
     polls++;
     const { stocks } = await client.call("listGpuStocks");
-    const stock = checkStock(stocks, request);
-    if (stock.available) {
-      if (polls > 1) options.log(`${request.gpuCount}× ${request.gpuModel} is in stock in ${request.region} after ${elapsed(Date.now() - started)} of waiting; deploying`);
-      return;
+    const selection = firstInStock(stocks, requests);
+    if (selection.choice !== undefined) {
+      const taken = selection as Required<StockSelection<T>>;
+      if (polls > 1) {
+        const { gpuCount, gpuModel, region } = taken.choice;
+        options.log(`${gpuCount}× ${gpuModel} is in stock in ${region} after ${elapsed(Date.now() - started)} of waiting; deploying`);
+      }
+      return taken;
     }
-    if (!stock.waitable) {
-      options.log(`not waiting for stock: ${stock.problem}; waiting would not change that`);
-      return;
+    const problem = problems(selection);
+    if (!selection.passed.some((p) => p.waitable)) {
+      options.log(`not waiting for stock: ${problem}; waiting would not change that`);
+      return { choice: requests[0], passed: [] };
     }
     const waited = Date.now() - started;
     if (Date.now() >= options.deadline) {
-      throw new StockWaitTimeout(
-        `cannot create ${options.label}: gave up waiting for stock after ${elapsed(waited)} (waitForStock: "${options.budget}", ${polls} lookups): ${stock.problem}. ` +
-          "Change gpuModel, gpuCount or region, or raise waitForStock (and timeouts.create, which bounds it)",
-        stock.problem,
-      );
+      const message = options.budget === undefined
+        ? `cannot create ${options.label}: ${problem}. Add choices (fallbacks), or set waitForStock to wait for one of them`
+        : `cannot create ${options.label}: gave up waiting for stock after ${elapsed(waited)} (waitForStock: "${options.budget}", ${polls} lookups): ${problem}. ` +
+          "Change gpuModel, gpuCount or region (or add fallbacks), or raise waitForStock (and timeouts.create, which bounds it)";
+      throw new StockWaitTimeout(message, problem);
     }
-    options.log(`waiting for stock (${elapsed(waited)} of up to ${options.budget}): ${stock.problem}`);
+    options.log(`waiting for stock (${elapsed(waited)} of up to ${options.budget}): ${problem}`);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, options.deadline - Date.now()))));
     delay = Math.min(delay * 2, maxDelay);
   }

@@ -17,8 +17,7 @@ export interface SshKeyArgs {
    */
   publicKey?: pulumi.Input<string>;
   /**
-   * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines, e.g. `{ create: "5m" }`. */

@@ -15,8 +15,7 @@ export interface StartupScriptArgs {
   /** Free text, at most 255 characters. Default "". */
   description?: pulumi.Input<string>;
   /**
-   * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines, e.g. `{ update: "5m" }`. */

@@ -24,8 +24,7 @@ export interface VolumeArgs {
   /** Id of a volume to clone (advanced tier): the new volume starts with its contents and size. */
   cloneFrom?: pulumi.Input<string>;
   /**
-   * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README,
-   * "Bringing an existing account under Pulumi".
+   * Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
    */
   importId?: pulumi.Input<string>;
   /** Deadlines, e.g. `{ create: "30m" }`. */

@@ -26,7 +26,7 @@ type Firewall struct {
 	Description pulumi.StringOutput `pulumi:"description"`
 	// The Barrack id (`BRK-……F`), also the resource's `id`.
 	FirewallId pulumi.StringOutput `pulumi:"firewallId"`
-	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The instances the firewall is attached to, as the API reports them.
 	InstanceIds pulumi.StringArrayOutput `pulumi:"instanceIds"`
@@ -104,7 +104,7 @@ func FirewallExists(ctx *pulumi.Context,
 type firewallArgs struct {
 	// Free text, at most 255 characters. Default "". Changing it replaces the firewall.
 	Description *string `pulumi:"description"`
-	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. Changes in place.
 	InstanceIds []string `pulumi:"instanceIds"`
@@ -122,7 +122,7 @@ type firewallArgs struct {
 type FirewallArgs struct {
 	// Free text, at most 255 characters. Default "". Changing it replaces the firewall.
 	Description pulumi.StringPtrInput
-	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. Changes in place.
 	InstanceIds pulumi.StringArrayInput
@@ -188,7 +188,7 @@ func (o FirewallOutput) FirewallId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Firewall) pulumi.StringOutput { return v.FirewallId }).(pulumi.StringOutput)
 }
 
-// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
 func (o FirewallOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Firewall) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

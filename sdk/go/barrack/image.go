@@ -24,7 +24,7 @@ type Image struct {
 	Description pulumi.StringOutput `pulumi:"description"`
 	// The Barrack id (`BRK-……I`), also the resource's `id`.
 	ImageId pulumi.StringOutput `pulumi:"imageId"`
-	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `golden-1a2b3c4`) that stays the same for the life of the resource.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -98,7 +98,7 @@ func ImageExists(ctx *pulumi.Context,
 type imageArgs struct {
 	// Free text. Default "". Changing it replaces the image.
 	Description *string `pulumi:"description"`
-	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `golden-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the image.
 	Name *string `pulumi:"name"`
@@ -112,7 +112,7 @@ type imageArgs struct {
 type ImageArgs struct {
 	// Free text. Default "". Changing it replaces the image.
 	Description pulumi.StringPtrInput
-	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `golden-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the image.
 	Name pulumi.StringPtrInput
@@ -174,7 +174,7 @@ func (o ImageOutput) ImageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Image) pulumi.StringOutput { return v.ImageId }).(pulumi.StringOutput)
 }
 
-// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing image to adopt instead of creating one (e.g. "BRK-000123I"); see docs/importing.md.
 func (o ImageOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Image) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

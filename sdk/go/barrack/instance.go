@@ -16,9 +16,11 @@ import (
 //
 // Boots from exactly one of `osImageId`, `bootVolumeId` (CANADA-1), `imageId`, or `snapshotId` (a restore into a new instance, which inherits the snapshot's GPU model, count and SSH keys; leave those out).
 //
-// In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount`, `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`.
+// In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount` (unless the instance runs on a choice that remains), `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`, `waitFor`, `waitForStock`, `fallbacks`, `fallbackOrder`.
 //
-// Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them. A preview warns when the GPU model × count is out of stock in the region.
+// With `fallbacks`, create takes the first choice in stock; preview says which it would take now and what it costs, and warns when none is in stock.
+//
+// Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
 type Instance struct {
 	pulumi.CustomResourceState
 
@@ -30,23 +32,29 @@ type Instance struct {
 	BootVolumeId pulumi.StringPtrOutput `pulumi:"bootVolumeId"`
 	// Cloud-init user data, at most 16 KB.
 	CloudInit pulumi.StringPtrOutput `pulumi:"cloudInit"`
+	// `{ host, port, user }` for `@pulumi/command`'s `remote.Command`; absent while there is no public IP address.
+	Connection InstanceConnectionOutput `pulumi:"connection"`
 	// Cost per hour at the current rate, in `currency`.
 	CostPerHour pulumi.Float64PtrOutput `pulumi:"costPerHour"`
 	// When the object was created, as the API reports it (an ISO 8601 timestamp).
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// The currency of `costPerHour`.
 	Currency pulumi.StringOutput `pulumi:"currency"`
+	// The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+	FallbackOrder FallbackOrderPtrOutput `pulumi:"fallbackOrder"`
+	// More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+	Fallbacks InstanceFallbackArrayOutput `pulumi:"fallbacks"`
 	// Firewalls attached to this instance (managed by the Firewall resource).
 	FirewallIds pulumi.StringArrayOutput `pulumi:"firewallIds"`
 	// The instance's size (its `flavor` output).
 	Flavor InstanceFlavorOutput `pulumi:"flavor"`
-	// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it.
+	// The GPU count of the choice create took.
 	GpuCount pulumi.IntOutput `pulumi:"gpuCount"`
-	// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it.
+	// The GPU model of the choice create took.
 	GpuModel pulumi.StringOutput `pulumi:"gpuModel"`
 	// Boot from a custom image in the same region.
 	ImageId pulumi.StringPtrOutput `pulumi:"imageId"`
-	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The Barrack id (`BRK-……D`), also the resource's `id`.
 	InstanceId pulumi.StringOutput `pulumi:"instanceId"`
@@ -60,7 +68,7 @@ type Instance struct {
 	PowerState PowerStateOutput `pulumi:"powerState"`
 	// Whether the instance gets a public IP address. Default true.
 	PublicIp pulumi.BoolOutput `pulumi:"publicIp"`
-	// The region, e.g. "FINLAND-1".
+	// Where the instance runs: with `fallbacks`, the region of the choice create took.
 	Region RegionOutput `pulumi:"region"`
 	// The instance's complete set of security rules. Default none. In place (rules are added and removed).
 	SecurityRules FirewallRuleArrayOutput `pulumi:"securityRules"`
@@ -154,13 +162,17 @@ type instanceArgs struct {
 	BootVolumeId *string `pulumi:"bootVolumeId"`
 	// Cloud-init user data, at most 16 KB. Changing it replaces the instance.
 	CloudInit *string `pulumi:"cloudInit"`
-	// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+	// The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+	FallbackOrder *FallbackOrder `pulumi:"fallbackOrder"`
+	// More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+	Fallbacks []InstanceFallback `pulumi:"fallbacks"`
+	// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	GpuCount *int `pulumi:"gpuCount"`
-	// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+	// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	GpuModel *string `pulumi:"gpuModel"`
 	// Boot from a custom image in the same region. Changing it replaces the instance.
 	ImageId *string `pulumi:"imageId"`
-	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `trainer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the instance.
 	Name *string `pulumi:"name"`
@@ -170,7 +182,7 @@ type instanceArgs struct {
 	PowerState *PowerState `pulumi:"powerState"`
 	// Whether the instance gets a public IP address. Default true. Changes in place.
 	PublicIp *bool `pulumi:"publicIp"`
-	// The region, e.g. "FINLAND-1". Changing it replaces the instance.
+	// The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	Region Region `pulumi:"region"`
 	// The instance's complete set of security rules. Default none. In place (rules are added and removed). Changes in place.
 	SecurityRules []FirewallRule `pulumi:"securityRules"`
@@ -198,13 +210,17 @@ type InstanceArgs struct {
 	BootVolumeId pulumi.StringPtrInput
 	// Cloud-init user data, at most 16 KB. Changing it replaces the instance.
 	CloudInit pulumi.StringPtrInput
-	// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+	// The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+	FallbackOrder FallbackOrderPtrInput
+	// More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+	Fallbacks InstanceFallbackArrayInput
+	// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	GpuCount pulumi.IntPtrInput
-	// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+	// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	GpuModel pulumi.StringPtrInput
 	// Boot from a custom image in the same region. Changing it replaces the instance.
 	ImageId pulumi.StringPtrInput
-	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `trainer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the instance.
 	Name pulumi.StringPtrInput
@@ -214,7 +230,7 @@ type InstanceArgs struct {
 	PowerState PowerStatePtrInput
 	// Whether the instance gets a public IP address. Default true. Changes in place.
 	PublicIp pulumi.BoolPtrInput
-	// The region, e.g. "FINLAND-1". Changing it replaces the instance.
+	// The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
 	Region RegionInput
 	// The instance's complete set of security rules. Default none. In place (rules are added and removed). Changes in place.
 	SecurityRules FirewallRuleArrayInput
@@ -291,6 +307,11 @@ func (o InstanceOutput) CloudInit() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringPtrOutput { return v.CloudInit }).(pulumi.StringPtrOutput)
 }
 
+// `{ host, port, user }` for `@pulumi/command`'s `remote.Command`; absent while there is no public IP address.
+func (o InstanceOutput) Connection() InstanceConnectionOutput {
+	return o.ApplyT(func(v *Instance) InstanceConnectionOutput { return v.Connection }).(InstanceConnectionOutput)
+}
+
 // Cost per hour at the current rate, in `currency`.
 func (o InstanceOutput) CostPerHour() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *Instance) pulumi.Float64PtrOutput { return v.CostPerHour }).(pulumi.Float64PtrOutput)
@@ -306,6 +327,16 @@ func (o InstanceOutput) Currency() pulumi.StringOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringOutput { return v.Currency }).(pulumi.StringOutput)
 }
 
+// The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+func (o InstanceOutput) FallbackOrder() FallbackOrderPtrOutput {
+	return o.ApplyT(func(v *Instance) FallbackOrderPtrOutput { return v.FallbackOrder }).(FallbackOrderPtrOutput)
+}
+
+// More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+func (o InstanceOutput) Fallbacks() InstanceFallbackArrayOutput {
+	return o.ApplyT(func(v *Instance) InstanceFallbackArrayOutput { return v.Fallbacks }).(InstanceFallbackArrayOutput)
+}
+
 // Firewalls attached to this instance (managed by the Firewall resource).
 func (o InstanceOutput) FirewallIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringArrayOutput { return v.FirewallIds }).(pulumi.StringArrayOutput)
@@ -316,12 +347,12 @@ func (o InstanceOutput) Flavor() InstanceFlavorOutput {
 	return o.ApplyT(func(v *Instance) InstanceFlavorOutput { return v.Flavor }).(InstanceFlavorOutput)
 }
 
-// 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it.
+// The GPU count of the choice create took.
 func (o InstanceOutput) GpuCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *Instance) pulumi.IntOutput { return v.GpuCount }).(pulumi.IntOutput)
 }
 
-// The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it.
+// The GPU model of the choice create took.
 func (o InstanceOutput) GpuModel() pulumi.StringOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringOutput { return v.GpuModel }).(pulumi.StringOutput)
 }
@@ -331,7 +362,7 @@ func (o InstanceOutput) ImageId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringPtrOutput { return v.ImageId }).(pulumi.StringPtrOutput)
 }
 
-// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
 func (o InstanceOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Instance) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }
@@ -366,7 +397,7 @@ func (o InstanceOutput) PublicIp() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Instance) pulumi.BoolOutput { return v.PublicIp }).(pulumi.BoolOutput)
 }
 
-// The region, e.g. "FINLAND-1".
+// Where the instance runs: with `fallbacks`, the region of the choice create took.
 func (o InstanceOutput) Region() RegionOutput {
 	return o.ApplyT(func(v *Instance) RegionOutput { return v.Region }).(RegionOutput)
 }

@@ -603,6 +603,172 @@ func (in *ethertypePtr) ToEthertypePtrOutputWithContext(ctx context.Context) Eth
 	return pulumi.ToOutputWithContext(ctx, in).(EthertypePtrOutput)
 }
 
+// The order an instance's choices are tried in: as listed, or the cheapest first.
+type FallbackOrder string
+
+const (
+	FallbackOrderListed   = FallbackOrder("listed")
+	FallbackOrderCheapest = FallbackOrder("cheapest")
+)
+
+func (FallbackOrder) ElementType() reflect.Type {
+	return reflect.TypeOf((*FallbackOrder)(nil)).Elem()
+}
+
+func (e FallbackOrder) ToFallbackOrderOutput() FallbackOrderOutput {
+	return pulumi.ToOutput(e).(FallbackOrderOutput)
+}
+
+func (e FallbackOrder) ToFallbackOrderOutputWithContext(ctx context.Context) FallbackOrderOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(FallbackOrderOutput)
+}
+
+func (e FallbackOrder) ToFallbackOrderPtrOutput() FallbackOrderPtrOutput {
+	return e.ToFallbackOrderPtrOutputWithContext(context.Background())
+}
+
+func (e FallbackOrder) ToFallbackOrderPtrOutputWithContext(ctx context.Context) FallbackOrderPtrOutput {
+	return FallbackOrder(e).ToFallbackOrderOutputWithContext(ctx).ToFallbackOrderPtrOutputWithContext(ctx)
+}
+
+func (e FallbackOrder) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e FallbackOrder) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e FallbackOrder) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e FallbackOrder) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type FallbackOrderOutput struct{ *pulumi.OutputState }
+
+func (FallbackOrderOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*FallbackOrder)(nil)).Elem()
+}
+
+func (o FallbackOrderOutput) ToFallbackOrderOutput() FallbackOrderOutput {
+	return o
+}
+
+func (o FallbackOrderOutput) ToFallbackOrderOutputWithContext(ctx context.Context) FallbackOrderOutput {
+	return o
+}
+
+func (o FallbackOrderOutput) ToFallbackOrderPtrOutput() FallbackOrderPtrOutput {
+	return o.ToFallbackOrderPtrOutputWithContext(context.Background())
+}
+
+func (o FallbackOrderOutput) ToFallbackOrderPtrOutputWithContext(ctx context.Context) FallbackOrderPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v FallbackOrder) *FallbackOrder {
+		return &v
+	}).(FallbackOrderPtrOutput)
+}
+
+func (o FallbackOrderOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o FallbackOrderOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e FallbackOrder) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o FallbackOrderOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o FallbackOrderOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e FallbackOrder) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type FallbackOrderPtrOutput struct{ *pulumi.OutputState }
+
+func (FallbackOrderPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**FallbackOrder)(nil)).Elem()
+}
+
+func (o FallbackOrderPtrOutput) ToFallbackOrderPtrOutput() FallbackOrderPtrOutput {
+	return o
+}
+
+func (o FallbackOrderPtrOutput) ToFallbackOrderPtrOutputWithContext(ctx context.Context) FallbackOrderPtrOutput {
+	return o
+}
+
+func (o FallbackOrderPtrOutput) Elem() FallbackOrderOutput {
+	return o.ApplyT(func(v *FallbackOrder) FallbackOrder {
+		if v != nil {
+			return *v
+		}
+		var ret FallbackOrder
+		return ret
+	}).(FallbackOrderOutput)
+}
+
+func (o FallbackOrderPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o FallbackOrderPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *FallbackOrder) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// FallbackOrderInput is an input type that accepts values of the FallbackOrder enum
+// A concrete instance of `FallbackOrderInput` can be one of the following:
+//
+//	FallbackOrderListed
+//	FallbackOrderCheapest
+type FallbackOrderInput interface {
+	pulumi.Input
+
+	ToFallbackOrderOutput() FallbackOrderOutput
+	ToFallbackOrderOutputWithContext(context.Context) FallbackOrderOutput
+}
+
+var fallbackOrderPtrType = reflect.TypeOf((**FallbackOrder)(nil)).Elem()
+
+type FallbackOrderPtrInput interface {
+	pulumi.Input
+
+	ToFallbackOrderPtrOutput() FallbackOrderPtrOutput
+	ToFallbackOrderPtrOutputWithContext(context.Context) FallbackOrderPtrOutput
+}
+
+type fallbackOrderPtr string
+
+func FallbackOrderPtr(v string) FallbackOrderPtrInput {
+	return (*fallbackOrderPtr)(&v)
+}
+
+func (*fallbackOrderPtr) ElementType() reflect.Type {
+	return fallbackOrderPtrType
+}
+
+func (in *fallbackOrderPtr) ToFallbackOrderPtrOutput() FallbackOrderPtrOutput {
+	return pulumi.ToOutput(in).(FallbackOrderPtrOutput)
+}
+
+func (in *fallbackOrderPtr) ToFallbackOrderPtrOutputWithContext(ctx context.Context) FallbackOrderPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(FallbackOrderPtrOutput)
+}
+
 // Power states an instance can be asked for (its `powerState` input).
 type PowerState string
 
@@ -1700,6 +1866,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*DirectionPtrInput)(nil)).Elem(), Direction("ingress"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EthertypeInput)(nil)).Elem(), Ethertype("IPv4"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EthertypePtrInput)(nil)).Elem(), Ethertype("IPv4"))
+	pulumi.RegisterInputType(reflect.TypeOf((*FallbackOrderInput)(nil)).Elem(), FallbackOrder("listed"))
+	pulumi.RegisterInputType(reflect.TypeOf((*FallbackOrderPtrInput)(nil)).Elem(), FallbackOrder("listed"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PowerStateInput)(nil)).Elem(), PowerState("running"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PowerStatePtrInput)(nil)).Elem(), PowerState("running"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PricedResourceTypeInput)(nil)).Elem(), PricedResourceType("volumes"))
@@ -1720,6 +1888,8 @@ func init() {
 	pulumi.RegisterOutputType(DirectionPtrOutput{})
 	pulumi.RegisterOutputType(EthertypeOutput{})
 	pulumi.RegisterOutputType(EthertypePtrOutput{})
+	pulumi.RegisterOutputType(FallbackOrderOutput{})
+	pulumi.RegisterOutputType(FallbackOrderPtrOutput{})
 	pulumi.RegisterOutputType(PowerStateOutput{})
 	pulumi.RegisterOutputType(PowerStatePtrOutput{})
 	pulumi.RegisterOutputType(PricedResourceTypeOutput{})

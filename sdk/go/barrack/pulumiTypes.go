@@ -484,6 +484,164 @@ func (o GpuStockInfoArrayOutput) Index(i pulumi.IntInput) GpuStockInfoOutput {
 	}).(GpuStockInfoOutput)
 }
 
+// How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+type InstanceConnection struct {
+	// The public IP address.
+	Host string `pulumi:"host"`
+	// 22.
+	Port float64 `pulumi:"port"`
+	// "ubuntu", the default user of Barrack's Ubuntu images.
+	User string `pulumi:"user"`
+}
+
+// How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+type InstanceConnectionOutput struct{ *pulumi.OutputState }
+
+func (InstanceConnectionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InstanceConnection)(nil)).Elem()
+}
+
+func (o InstanceConnectionOutput) ToInstanceConnectionOutput() InstanceConnectionOutput {
+	return o
+}
+
+func (o InstanceConnectionOutput) ToInstanceConnectionOutputWithContext(ctx context.Context) InstanceConnectionOutput {
+	return o
+}
+
+// The public IP address.
+func (o InstanceConnectionOutput) Host() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceConnection) string { return v.Host }).(pulumi.StringOutput)
+}
+
+// 22.
+func (o InstanceConnectionOutput) Port() pulumi.Float64Output {
+	return o.ApplyT(func(v InstanceConnection) float64 { return v.Port }).(pulumi.Float64Output)
+}
+
+// "ubuntu", the default user of Barrack's Ubuntu images.
+func (o InstanceConnectionOutput) User() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceConnection) string { return v.User }).(pulumi.StringOutput)
+}
+
+// One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+type InstanceFallback struct {
+	// 1, 2, 4 or 8 GPUs, up to the model's maximum.
+	GpuCount *int `pulumi:"gpuCount"`
+	// The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+	GpuModel *string `pulumi:"gpuModel"`
+	// The region, e.g. "FINLAND-2".
+	Region *Region `pulumi:"region"`
+}
+
+// InstanceFallbackInput is an input type that accepts InstanceFallbackArgs and InstanceFallbackOutput values.
+// You can construct a concrete instance of `InstanceFallbackInput` via:
+//
+//	InstanceFallbackArgs{...}
+type InstanceFallbackInput interface {
+	pulumi.Input
+
+	ToInstanceFallbackOutput() InstanceFallbackOutput
+	ToInstanceFallbackOutputWithContext(context.Context) InstanceFallbackOutput
+}
+
+// One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+type InstanceFallbackArgs struct {
+	// 1, 2, 4 or 8 GPUs, up to the model's maximum.
+	GpuCount pulumi.IntPtrInput `pulumi:"gpuCount"`
+	// The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+	GpuModel pulumi.StringPtrInput `pulumi:"gpuModel"`
+	// The region, e.g. "FINLAND-2".
+	Region RegionPtrInput `pulumi:"region"`
+}
+
+func (InstanceFallbackArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*InstanceFallback)(nil)).Elem()
+}
+
+func (i InstanceFallbackArgs) ToInstanceFallbackOutput() InstanceFallbackOutput {
+	return i.ToInstanceFallbackOutputWithContext(context.Background())
+}
+
+func (i InstanceFallbackArgs) ToInstanceFallbackOutputWithContext(ctx context.Context) InstanceFallbackOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InstanceFallbackOutput)
+}
+
+// InstanceFallbackArrayInput is an input type that accepts InstanceFallbackArray and InstanceFallbackArrayOutput values.
+// You can construct a concrete instance of `InstanceFallbackArrayInput` via:
+//
+//	InstanceFallbackArray{ InstanceFallbackArgs{...} }
+type InstanceFallbackArrayInput interface {
+	pulumi.Input
+
+	ToInstanceFallbackArrayOutput() InstanceFallbackArrayOutput
+	ToInstanceFallbackArrayOutputWithContext(context.Context) InstanceFallbackArrayOutput
+}
+
+type InstanceFallbackArray []InstanceFallbackInput
+
+func (InstanceFallbackArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]InstanceFallback)(nil)).Elem()
+}
+
+func (i InstanceFallbackArray) ToInstanceFallbackArrayOutput() InstanceFallbackArrayOutput {
+	return i.ToInstanceFallbackArrayOutputWithContext(context.Background())
+}
+
+func (i InstanceFallbackArray) ToInstanceFallbackArrayOutputWithContext(ctx context.Context) InstanceFallbackArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InstanceFallbackArrayOutput)
+}
+
+// One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+type InstanceFallbackOutput struct{ *pulumi.OutputState }
+
+func (InstanceFallbackOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InstanceFallback)(nil)).Elem()
+}
+
+func (o InstanceFallbackOutput) ToInstanceFallbackOutput() InstanceFallbackOutput {
+	return o
+}
+
+func (o InstanceFallbackOutput) ToInstanceFallbackOutputWithContext(ctx context.Context) InstanceFallbackOutput {
+	return o
+}
+
+// 1, 2, 4 or 8 GPUs, up to the model's maximum.
+func (o InstanceFallbackOutput) GpuCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v InstanceFallback) *int { return v.GpuCount }).(pulumi.IntPtrOutput)
+}
+
+// The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+func (o InstanceFallbackOutput) GpuModel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InstanceFallback) *string { return v.GpuModel }).(pulumi.StringPtrOutput)
+}
+
+// The region, e.g. "FINLAND-2".
+func (o InstanceFallbackOutput) Region() RegionPtrOutput {
+	return o.ApplyT(func(v InstanceFallback) *Region { return v.Region }).(RegionPtrOutput)
+}
+
+type InstanceFallbackArrayOutput struct{ *pulumi.OutputState }
+
+func (InstanceFallbackArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]InstanceFallback)(nil)).Elem()
+}
+
+func (o InstanceFallbackArrayOutput) ToInstanceFallbackArrayOutput() InstanceFallbackArrayOutput {
+	return o
+}
+
+func (o InstanceFallbackArrayOutput) ToInstanceFallbackArrayOutputWithContext(ctx context.Context) InstanceFallbackArrayOutput {
+	return o
+}
+
+func (o InstanceFallbackArrayOutput) Index(i pulumi.IntInput) InstanceFallbackOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) InstanceFallback {
+		return vs[0].([]InstanceFallback)[vs[1].(int)]
+	}).(InstanceFallbackOutput)
+}
+
 // The instance's size (its `flavor` output).
 type InstanceFlavor struct {
 	// Local disk, in GB.
@@ -1311,6 +1469,8 @@ func (o VolumeTypeInfoArrayOutput) Index(i pulumi.IntInput) VolumeTypeInfoOutput
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*FirewallRuleInput)(nil)).Elem(), FirewallRuleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FirewallRuleArrayInput)(nil)).Elem(), FirewallRuleArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InstanceFallbackInput)(nil)).Elem(), InstanceFallbackArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InstanceFallbackArrayInput)(nil)).Elem(), InstanceFallbackArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InstanceWaitForInput)(nil)).Elem(), InstanceWaitForArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InstanceWaitForPtrInput)(nil)).Elem(), InstanceWaitForArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TimeoutsInput)(nil)).Elem(), TimeoutsArgs{})
@@ -1325,6 +1485,9 @@ func init() {
 	pulumi.RegisterOutputType(GpuSpecInfoArrayOutput{})
 	pulumi.RegisterOutputType(GpuStockInfoOutput{})
 	pulumi.RegisterOutputType(GpuStockInfoArrayOutput{})
+	pulumi.RegisterOutputType(InstanceConnectionOutput{})
+	pulumi.RegisterOutputType(InstanceFallbackOutput{})
+	pulumi.RegisterOutputType(InstanceFallbackArrayOutput{})
 	pulumi.RegisterOutputType(InstanceFlavorOutput{})
 	pulumi.RegisterOutputType(InstanceWaitForOutput{})
 	pulumi.RegisterOutputType(InstanceWaitForPtrOutput{})

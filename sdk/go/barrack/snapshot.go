@@ -22,7 +22,7 @@ type Snapshot struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Free text. Default "".
 	Description pulumi.StringOutput `pulumi:"description"`
-	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The ACTIVE legacy-tier (CANADA-1) instance to snapshot.
 	InstanceId pulumi.StringOutput `pulumi:"instanceId"`
@@ -100,7 +100,7 @@ func SnapshotExists(ctx *pulumi.Context,
 type snapshotArgs struct {
 	// Free text. Default "". Changing it replaces the snapshot.
 	Description *string `pulumi:"description"`
-	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The ACTIVE legacy-tier (CANADA-1) instance to snapshot. Changing it replaces the snapshot.
 	InstanceId string `pulumi:"instanceId"`
@@ -114,7 +114,7 @@ type snapshotArgs struct {
 type SnapshotArgs struct {
 	// Free text. Default "". Changing it replaces the snapshot.
 	Description pulumi.StringPtrInput
-	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The ACTIVE legacy-tier (CANADA-1) instance to snapshot. Changing it replaces the snapshot.
 	InstanceId pulumi.StringInput
@@ -171,7 +171,7 @@ func (o SnapshotOutput) Description() pulumi.StringOutput {
 	return o.ApplyT(func(v *Snapshot) pulumi.StringOutput { return v.Description }).(pulumi.StringOutput)
 }
 
-// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
 func (o SnapshotOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Snapshot) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

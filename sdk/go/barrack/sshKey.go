@@ -25,7 +25,7 @@ type SshKey struct {
 	Fingerprint pulumi.StringOutput `pulumi:"fingerprint"`
 	// True when Barrack generated the key pair.
 	Generated pulumi.BoolOutput `pulumi:"generated"`
-	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The Barrack id (`BRK-……K`), also the resource's `id`.
 	KeyId pulumi.StringOutput `pulumi:"keyId"`
@@ -95,7 +95,7 @@ func SshKeyExists(ctx *pulumi.Context,
 }
 
 type sshKeyArgs struct {
-	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `deployer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the SSH key.
 	Name *string `pulumi:"name"`
@@ -107,7 +107,7 @@ type sshKeyArgs struct {
 
 // The set of arguments for constructing a SshKey resource.
 type SshKeyArgs struct {
-	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `deployer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the SSH key.
 	Name pulumi.StringPtrInput
@@ -169,7 +169,7 @@ func (o SshKeyOutput) Generated() pulumi.BoolOutput {
 	return o.ApplyT(func(v *SshKey) pulumi.BoolOutput { return v.Generated }).(pulumi.BoolOutput)
 }
 
-// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
 func (o SshKeyOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SshKey) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

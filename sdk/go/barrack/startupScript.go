@@ -24,7 +24,7 @@ type StartupScript struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Free text, at most 255 characters. Default "".
 	Description pulumi.StringOutput `pulumi:"description"`
-	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `boot-1a2b3c4`) that stays the same for the life of the resource.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -98,7 +98,7 @@ type startupScriptArgs struct {
 	Content string `pulumi:"content"`
 	// Free text, at most 255 characters. Default "". Changes in place.
 	Description *string `pulumi:"description"`
-	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `boot-1a2b3c4`) that stays the same for the life of the resource. Changes in place.
 	Name *string `pulumi:"name"`
@@ -112,7 +112,7 @@ type StartupScriptArgs struct {
 	Content pulumi.StringInput
 	// Free text, at most 255 characters. Default "". Changes in place.
 	Description pulumi.StringPtrInput
-	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `boot-1a2b3c4`) that stays the same for the life of the resource. Changes in place.
 	Name pulumi.StringPtrInput
@@ -172,7 +172,7 @@ func (o StartupScriptOutput) Description() pulumi.StringOutput {
 	return o.ApplyT(func(v *StartupScript) pulumi.StringOutput { return v.Description }).(pulumi.StringOutput)
 }
 
-// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
 func (o StartupScriptOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StartupScript) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

@@ -32,7 +32,7 @@ type Volume struct {
 	Currency pulumi.StringPtrOutput `pulumi:"currency"`
 	// The OS image of a bootable volume (see getOsImages()).
 	ImageId pulumi.StringPtrOutput `pulumi:"imageId"`
-	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
 	ImportId pulumi.StringPtrOutput `pulumi:"importId"`
 	// The Barrack name, unique within the region. Omitted: the resource name plus a suffix (e.g. `data-1a2b3c4`) that stays the same for the life of the resource.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -122,7 +122,7 @@ type volumeArgs struct {
 	CloneFrom *string `pulumi:"cloneFrom"`
 	// The OS image of a bootable volume (see getOsImages()). Changing it replaces the volume.
 	ImageId *string `pulumi:"imageId"`
-	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
 	ImportId *string `pulumi:"importId"`
 	// The Barrack name, unique within the region. Omitted: the resource name plus a suffix (e.g. `data-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the volume.
 	Name *string `pulumi:"name"`
@@ -144,7 +144,7 @@ type VolumeArgs struct {
 	CloneFrom pulumi.StringPtrInput
 	// The OS image of a bootable volume (see getOsImages()). Changing it replaces the volume.
 	ImageId pulumi.StringPtrInput
-	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+	// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
 	ImportId pulumi.StringPtrInput
 	// The Barrack name, unique within the region. Omitted: the resource name plus a suffix (e.g. `data-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the volume.
 	Name pulumi.StringPtrInput
@@ -230,7 +230,7 @@ func (o VolumeOutput) ImageId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Volume) pulumi.StringPtrOutput { return v.ImageId }).(pulumi.StringPtrOutput)
 }
 
-// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+// Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
 func (o VolumeOutput) ImportId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Volume) pulumi.StringPtrOutput { return v.ImportId }).(pulumi.StringPtrOutput)
 }

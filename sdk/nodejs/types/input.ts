@@ -48,6 +48,24 @@ export function firewallRuleArgsProvideDefaults(val: FirewallRuleArgs): Firewall
 }
 
 /**
+ * One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+ */
+export interface InstanceFallbackArgs {
+    /**
+     * 1, 2, 4 or 8 GPUs, up to the model's maximum.
+     */
+    gpuCount?: pulumi.Input<number | undefined>;
+    /**
+     * The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+     */
+    gpuModel?: pulumi.Input<string | undefined>;
+    /**
+     * The region, e.g. "FINLAND-2".
+     */
+    region?: pulumi.Input<enums.Region | undefined>;
+}
+
+/**
  * What an instance's create waits for (its `waitFor` input).
  */
 export interface InstanceWaitForArgs {

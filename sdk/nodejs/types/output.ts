@@ -148,6 +148,42 @@ export interface GpuStockInfo {
 }
 
 /**
+ * How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+ */
+export interface InstanceConnection {
+    /**
+     * The public IP address.
+     */
+    host: string;
+    /**
+     * 22. 
+     */
+    port: number;
+    /**
+     * "ubuntu", the default user of Barrack's Ubuntu images.
+     */
+    user: string;
+}
+
+/**
+ * One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+ */
+export interface InstanceFallback {
+    /**
+     * 1, 2, 4 or 8 GPUs, up to the model's maximum.
+     */
+    gpuCount?: number;
+    /**
+     * The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+     */
+    gpuModel?: string;
+    /**
+     * The region, e.g. "FINLAND-2".
+     */
+    region?: enums.Region;
+}
+
+/**
  * The instance's size (its `flavor` output).
  */
 export interface InstanceFlavor {

@@ -11,6 +11,7 @@ __all__ = [
     'Currency',
     'Direction',
     'Ethertype',
+    'FallbackOrder',
     'PowerState',
     'PricedResourceType',
     'Protocol',
@@ -57,6 +58,15 @@ class Ethertype(_builtins.str, Enum):
     """
     IPV4 = "IPv4"
     IPV6 = "IPv6"
+
+
+@pulumi.type_token("barrack:index:FallbackOrder")
+class FallbackOrder(_builtins.str, Enum):
+    """
+    The order an instance's choices are tried in: as listed, or the cheapest first.
+    """
+    LISTED = "listed"
+    CHEAPEST = "cheapest"
 
 
 @pulumi.type_token("barrack:index:PowerState")

@@ -18,6 +18,8 @@ from ._enums import *
 __all__ = [
     'FirewallRuleArgs',
     'FirewallRuleArgsDict',
+    'InstanceFallbackArgs',
+    'InstanceFallbackArgsDict',
     'InstanceWaitForArgs',
     'InstanceWaitForArgsDict',
     'TimeoutsArgs',
@@ -156,6 +158,80 @@ class FirewallRuleArgs:
     @remote_ip_prefix.setter
     def remote_ip_prefix(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "remote_ip_prefix", value)
+
+
+class InstanceFallbackArgsDict(TypedDict):
+    """
+    One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+    """
+    gpu_count: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    1, 2, 4 or 8 GPUs, up to the model's maximum.
+    """
+    gpu_model: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+    """
+    region: NotRequired[pulumi.Input[Optional['Region']]]
+    """
+    The region, e.g. "FINLAND-2".
+    """
+
+@pulumi.input_type
+class InstanceFallbackArgs:
+    def __init__(__self__, *,
+                 gpu_count: pulumi.Input[Optional[_builtins.int]] = None,
+                 gpu_model: pulumi.Input[Optional[_builtins.str]] = None,
+                 region: pulumi.Input[Optional['Region']] = None):
+        """
+        One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+
+        :param pulumi.Input[_builtins.int] gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum.
+        :param pulumi.Input[_builtins.str] gpu_model: The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+        :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-2".
+        """
+        if gpu_count is not None:
+            pulumi.set(__self__, "gpu_count", gpu_count)
+        if gpu_model is not None:
+            pulumi.set(__self__, "gpu_model", gpu_model)
+        if region is not None:
+            pulumi.set(__self__, "region", region)
+
+    @_builtins.property
+    @pulumi.getter(name="gpuCount")
+    def gpu_count(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        1, 2, 4 or 8 GPUs, up to the model's maximum.
+        """
+        return pulumi.get(self, "gpu_count")
+
+    @gpu_count.setter
+    def gpu_count(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "gpu_count", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gpuModel")
+    def gpu_model(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+        """
+        return pulumi.get(self, "gpu_model")
+
+    @gpu_model.setter
+    def gpu_model(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gpu_model", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> pulumi.Input[Optional['Region']]:
+        """
+        The region, e.g. "FINLAND-2".
+        """
+        return pulumi.get(self, "region")
+
+    @region.setter
+    def region(self, value: pulumi.Input[Optional['Region']]):
+        pulumi.set(self, "region", value)
 
 
 class InstanceWaitForArgsDict(TypedDict):

@@ -34,7 +34,7 @@ class FirewallArgs:
 
         :param pulumi.Input['Region'] region: The region; a firewall attaches only to instances in its region. Changing it replaces the firewall.
         :param pulumi.Input[_builtins.str] description: Free text, at most 255 characters. Default "". Changing it replaces the firewall.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. Changes in place.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `web-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the firewall.
         :param pulumi.Input[Sequence[pulumi.Input['FirewallRuleArgs']]] rules: Allow rules. In place: each removed or added rule is one API call, never a replacement. Default none. Changes in place.
@@ -84,7 +84,7 @@ class FirewallArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -165,7 +165,7 @@ class Firewall(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] description: Free text, at most 255 characters. Default "". Changing it replaces the firewall.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_ids: The COMPLETE set of instances (ACTIVE, same region) the firewall is attached to; `[]` (default) attaches none. Changes in place.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `web-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the firewall.
         :param pulumi.Input['Region'] region: The region; a firewall attaches only to instances in its region. Changing it replaces the firewall.
@@ -302,7 +302,7 @@ class Firewall(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing firewall to adopt instead of creating one (e.g. "BRK-000123F"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 

@@ -26,6 +26,8 @@ class InstanceArgs:
                  allow_stop_for_update: pulumi.Input[Optional[_builtins.bool]] = None,
                  boot_volume_id: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud_init: pulumi.Input[Optional[_builtins.str]] = None,
+                 fallback_order: pulumi.Input[Optional['FallbackOrder']] = None,
+                 fallbacks: pulumi.Input[Optional[Sequence[pulumi.Input['InstanceFallbackArgs']]]] = None,
                  gpu_count: pulumi.Input[Optional[_builtins.int]] = None,
                  gpu_model: pulumi.Input[Optional[_builtins.str]] = None,
                  image_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -45,14 +47,16 @@ class InstanceArgs:
         """
         The set of arguments for constructing a Instance resource.
 
-        :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-1". Changing it replaces the instance.
+        :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         :param pulumi.Input[_builtins.bool] allow_stop_for_update: Lets an update stop the instance, and start it again, when a change needs it stopped. Default false; never a diff.
         :param pulumi.Input[_builtins.str] boot_volume_id: Boot from a bootable volume (CANADA-1); it stays attached for the instance's life. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] cloud_init: Cloud-init user data, at most 16 KB. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.int] gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.str] gpu_model: The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+        :param pulumi.Input['FallbackOrder'] fallback_order: The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+        :param pulumi.Input[Sequence[pulumi.Input['InstanceFallbackArgs']]] fallbacks: More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+        :param pulumi.Input[_builtins.int] gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
+        :param pulumi.Input[_builtins.str] gpu_model: The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] image_id: Boot from a custom image in the same region. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `trainer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] os_image_id: Boot from an OS image (see getOsImages()). Changing it replaces the instance.
         :param pulumi.Input['PowerState'] power_state: "running" (default), "stopped" (GPUs stay reserved and billed) or "hibernated" (GPUs released). Changes in place.
@@ -75,6 +79,10 @@ class InstanceArgs:
             pulumi.set(__self__, "boot_volume_id", boot_volume_id)
         if cloud_init is not None:
             pulumi.set(__self__, "cloud_init", cloud_init)
+        if fallback_order is not None:
+            pulumi.set(__self__, "fallback_order", fallback_order)
+        if fallbacks is not None:
+            pulumi.set(__self__, "fallbacks", fallbacks)
         if gpu_count is not None:
             pulumi.set(__self__, "gpu_count", gpu_count)
         if gpu_model is not None:
@@ -116,7 +124,7 @@ class InstanceArgs:
     @pulumi.getter
     def region(self) -> pulumi.Input['Region']:
         """
-        The region, e.g. "FINLAND-1". Changing it replaces the instance.
+        The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         """
         return pulumi.get(self, "region")
 
@@ -161,10 +169,34 @@ class InstanceArgs:
         pulumi.set(self, "cloud_init", value)
 
     @_builtins.property
+    @pulumi.getter(name="fallbackOrder")
+    def fallback_order(self) -> pulumi.Input[Optional['FallbackOrder']]:
+        """
+        The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+        """
+        return pulumi.get(self, "fallback_order")
+
+    @fallback_order.setter
+    def fallback_order(self, value: pulumi.Input[Optional['FallbackOrder']]):
+        pulumi.set(self, "fallback_order", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def fallbacks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['InstanceFallbackArgs']]]]:
+        """
+        More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+        """
+        return pulumi.get(self, "fallbacks")
+
+    @fallbacks.setter
+    def fallbacks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['InstanceFallbackArgs']]]]):
+        pulumi.set(self, "fallbacks", value)
+
+    @_builtins.property
     @pulumi.getter(name="gpuCount")
     def gpu_count(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+        1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         """
         return pulumi.get(self, "gpu_count")
 
@@ -176,7 +208,7 @@ class InstanceArgs:
     @pulumi.getter(name="gpuModel")
     def gpu_model(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+        The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         """
         return pulumi.get(self, "gpu_model")
 
@@ -200,7 +232,7 @@ class InstanceArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -362,6 +394,8 @@ class Instance(pulumi.CustomResource):
                  allow_stop_for_update: pulumi.Input[Optional[_builtins.bool]] = None,
                  boot_volume_id: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud_init: pulumi.Input[Optional[_builtins.str]] = None,
+                 fallback_order: pulumi.Input[Optional['FallbackOrder']] = None,
+                 fallbacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['InstanceFallbackArgs', 'InstanceFallbackArgsDict', 'outputs.InstanceFallback']]]]] = None,
                  gpu_count: pulumi.Input[Optional[_builtins.int]] = None,
                  gpu_model: pulumi.Input[Optional[_builtins.str]] = None,
                  image_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -385,24 +419,28 @@ class Instance(pulumi.CustomResource):
 
         Boots from exactly one of `osImageId`, `bootVolumeId` (CANADA-1), `imageId`, or `snapshotId` (a restore into a new instance, which inherits the snapshot's GPU model, count and SSH keys; leave those out).
 
-        In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount`, `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`.
+        In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount` (unless the instance runs on a choice that remains), `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`, `waitFor`, `waitForStock`, `fallbacks`, `fallbackOrder`.
 
-        Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them. A preview warns when the GPU model × count is out of stock in the region.
+        With `fallbacks`, create takes the first choice in stock; preview says which it would take now and what it costs, and warns when none is in stock.
+
+        Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] allow_stop_for_update: Lets an update stop the instance, and start it again, when a change needs it stopped. Default false; never a diff.
         :param pulumi.Input[_builtins.str] boot_volume_id: Boot from a bootable volume (CANADA-1); it stays attached for the instance's life. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] cloud_init: Cloud-init user data, at most 16 KB. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.int] gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.str] gpu_model: The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. Changing it replaces the instance.
+        :param pulumi.Input['FallbackOrder'] fallback_order: The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['InstanceFallbackArgs', 'InstanceFallbackArgsDict', 'outputs.InstanceFallback']]]] fallbacks: More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+        :param pulumi.Input[_builtins.int] gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
+        :param pulumi.Input[_builtins.str] gpu_model: The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] image_id: Boot from a custom image in the same region. Changing it replaces the instance.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `trainer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the instance.
         :param pulumi.Input[_builtins.str] os_image_id: Boot from an OS image (see getOsImages()). Changing it replaces the instance.
         :param pulumi.Input['PowerState'] power_state: "running" (default), "stopped" (GPUs stay reserved and billed) or "hibernated" (GPUs released). Changes in place.
         :param pulumi.Input[_builtins.bool] public_ip: Whether the instance gets a public IP address. Default true. Changes in place.
-        :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-1". Changing it replaces the instance.
+        :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-1": with `gpuModel` and `gpuCount`, the instance's first choice of where to run. With `fallbacks`, a change does not replace an instance that runs on a choice still listed. Changing it replaces the instance.
         :param pulumi.Input[Sequence[pulumi.Input[Union['FirewallRuleArgs', 'FirewallRuleArgsDict', 'outputs.FirewallRule']]]] security_rules: The instance's complete set of security rules. Default none. In place (rules are added and removed). Changes in place.
         :param pulumi.Input[_builtins.str] snapshot_id: Restore a snapshot into this new instance, which inherits the snapshot's GPU model, count and SSH keys. Changing it replaces the instance.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] ssh_key_ids: SSH key ids: at least one, unless restoring a snapshot (which inherits them). Changing it replaces the instance.
@@ -423,9 +461,11 @@ class Instance(pulumi.CustomResource):
 
         Boots from exactly one of `osImageId`, `bootVolumeId` (CANADA-1), `imageId`, or `snapshotId` (a restore into a new instance, which inherits the snapshot's GPU model, count and SSH keys; leave those out).
 
-        In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount`, `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`.
+        In place: `powerState` ("running" | "stopped" | "hibernated"), `publicIp`, `securityRules` (rules are added and removed, never replaced) and `volumeIds` (attaching and detaching needs the instance stopped: set `allowStopForUpdate: true` to let the update stop and restart it, or change `powerState` to "stopped"). Replaces: `name`, `region`, `gpuModel`, `gpuCount` (unless the instance runs on a choice that remains), `osImageId`, `bootVolumeId`, `imageId`, `snapshotId`, `sshKeyIds`, `startupScriptId`, `cloudInit`. Never diffs: `timeouts`, `allowStopForUpdate`, `waitFor`, `waitForStock`, `fallbacks`, `fallbackOrder`.
 
-        Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them. A preview warns when the GPU model × count is out of stock in the region.
+        With `fallbacks`, create takes the first choice in stock; preview says which it would take now and what it costs, and warns when none is in stock.
+
+        Firewalls are attached by the Firewall resource (its `instanceIds`); `firewallIds` here reports them.
 
         :param str resource_name: The name of the resource.
         :param InstanceArgs args: The arguments to use to populate this resource's properties.
@@ -445,6 +485,8 @@ class Instance(pulumi.CustomResource):
                  allow_stop_for_update: pulumi.Input[Optional[_builtins.bool]] = None,
                  boot_volume_id: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud_init: pulumi.Input[Optional[_builtins.str]] = None,
+                 fallback_order: pulumi.Input[Optional['FallbackOrder']] = None,
+                 fallbacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['InstanceFallbackArgs', 'InstanceFallbackArgsDict', 'outputs.InstanceFallback']]]]] = None,
                  gpu_count: pulumi.Input[Optional[_builtins.int]] = None,
                  gpu_model: pulumi.Input[Optional[_builtins.str]] = None,
                  image_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -476,6 +518,8 @@ class Instance(pulumi.CustomResource):
             __props__.__dict__["allow_stop_for_update"] = allow_stop_for_update
             __props__.__dict__["boot_volume_id"] = boot_volume_id
             __props__.__dict__["cloud_init"] = cloud_init
+            __props__.__dict__["fallback_order"] = fallback_order
+            __props__.__dict__["fallbacks"] = fallbacks
             __props__.__dict__["gpu_count"] = gpu_count
             __props__.__dict__["gpu_model"] = gpu_model
             __props__.__dict__["image_id"] = image_id
@@ -500,6 +544,7 @@ class Instance(pulumi.CustomResource):
             __props__.__dict__["wait_for"] = wait_for
             __props__.__dict__["wait_for_stock"] = wait_for_stock
             __props__.__dict__["boot_source"] = None
+            __props__.__dict__["connection"] = None
             __props__.__dict__["cost_per_hour"] = None
             __props__.__dict__["created_at"] = None
             __props__.__dict__["currency"] = None
@@ -537,9 +582,12 @@ class Instance(pulumi.CustomResource):
         __props__.__dict__["boot_source"] = None
         __props__.__dict__["boot_volume_id"] = None
         __props__.__dict__["cloud_init"] = None
+        __props__.__dict__["connection"] = None
         __props__.__dict__["cost_per_hour"] = None
         __props__.__dict__["created_at"] = None
         __props__.__dict__["currency"] = None
+        __props__.__dict__["fallback_order"] = None
+        __props__.__dict__["fallbacks"] = None
         __props__.__dict__["firewall_ids"] = None
         __props__.__dict__["flavor"] = None
         __props__.__dict__["gpu_count"] = None
@@ -604,6 +652,14 @@ class Instance(pulumi.CustomResource):
         return pulumi.get(self, "cloud_init")
 
     @_builtins.property
+    @pulumi.getter
+    def connection(self) -> pulumi.Output['outputs.InstanceConnection']:
+        """
+        `{ host, port, user }` for `@pulumi/command`'s `remote.Command`; absent while there is no public IP address.
+        """
+        return pulumi.get(self, "connection")
+
+    @_builtins.property
     @pulumi.getter(name="costPerHour")
     def cost_per_hour(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
@@ -628,6 +684,22 @@ class Instance(pulumi.CustomResource):
         return pulumi.get(self, "currency")
 
     @_builtins.property
+    @pulumi.getter(name="fallbackOrder")
+    def fallback_order(self) -> pulumi.Output[Optional['FallbackOrder']]:
+        """
+        The order create tries the choices in: "listed" (default) or "cheapest" first (by GPU price × count). Never a diff.
+        """
+        return pulumi.get(self, "fallback_order")
+
+    @_builtins.property
+    @pulumi.getter
+    def fallbacks(self) -> pulumi.Output[Optional[Sequence['outputs.InstanceFallback']]]:
+        """
+        More places the instance may run, in order, after the first choice (`region`, `gpuModel`, `gpuCount`); each takes the first choice's value for what it leaves out, e.g. `[{ region: "FINLAND-2" }, { region: "CANADA-1", gpuModel: "H100-PCIe-NVLink-80GB" }]`. Create takes the first choice in stock (with `waitForStock`, the first to come into stock); the outputs `region`, `gpuModel` and `gpuCount` say which. Afterwards the instance stays there: changing the choices never replaces it while its placement is still one of them.
+        """
+        return pulumi.get(self, "fallbacks")
+
+    @_builtins.property
     @pulumi.getter(name="firewallIds")
     def firewall_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
@@ -647,7 +719,7 @@ class Instance(pulumi.CustomResource):
     @pulumi.getter(name="gpuCount")
     def gpu_count(self) -> pulumi.Output[_builtins.int]:
         """
-        1, 2, 4 or 8 GPUs, up to the model's maximum. Omit it with `snapshotId`, which inherits it.
+        The GPU count of the choice create took.
         """
         return pulumi.get(self, "gpu_count")
 
@@ -655,7 +727,7 @@ class Instance(pulumi.CustomResource):
     @pulumi.getter(name="gpuModel")
     def gpu_model(self) -> pulumi.Output[_builtins.str]:
         """
-        The GPU model, e.g. "H100-SXM5-80GB" (see getGpuStock()). Omit it with `snapshotId`, which inherits it.
+        The GPU model of the choice create took.
         """
         return pulumi.get(self, "gpu_model")
 
@@ -671,7 +743,7 @@ class Instance(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing instance to adopt instead of creating one (e.g. "BRK-000123D"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -727,7 +799,7 @@ class Instance(pulumi.CustomResource):
     @pulumi.getter
     def region(self) -> pulumi.Output['Region']:
         """
-        The region, e.g. "FINLAND-1".
+        Where the instance runs: with `fallbacks`, the region of the choice create took.
         """
         return pulumi.get(self, "region")
 

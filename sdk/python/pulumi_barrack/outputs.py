@@ -22,6 +22,8 @@ __all__ = [
     'GpuPrice',
     'GpuSpecInfo',
     'GpuStockInfo',
+    'InstanceConnection',
+    'InstanceFallback',
     'InstanceFlavor',
     'InstanceWaitFor',
     'OsImageInfo',
@@ -404,6 +406,118 @@ class GpuStockInfo(dict):
     def region(self) -> 'Region':
         """
         The region of this stock.
+        """
+        return pulumi.get(self, "region")
+
+
+@pulumi.output_type
+class InstanceConnection(dict):
+    """
+    How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+    """
+    def __init__(__self__, *,
+                 host: _builtins.str,
+                 port: _builtins.float,
+                 user: _builtins.str):
+        """
+        How to reach an instance over SSH (its `connection` output), shaped like `@pulumi/command`'s `remote.ConnectionArgs`: `new command.remote.Command("setup", { connection: trainer.connection, … })`.
+
+        :param _builtins.str host: The public IP address.
+        :param _builtins.float port: 22. 
+        :param _builtins.str user: "ubuntu", the default user of Barrack's Ubuntu images.
+        """
+        pulumi.set(__self__, "host", host)
+        pulumi.set(__self__, "port", port)
+        pulumi.set(__self__, "user", user)
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> _builtins.str:
+        """
+        The public IP address.
+        """
+        return pulumi.get(self, "host")
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> _builtins.float:
+        """
+        22. 
+        """
+        return pulumi.get(self, "port")
+
+    @_builtins.property
+    @pulumi.getter
+    def user(self) -> _builtins.str:
+        """
+        "ubuntu", the default user of Barrack's Ubuntu images.
+        """
+        return pulumi.get(self, "user")
+
+
+@pulumi.output_type
+class InstanceFallback(dict):
+    """
+    One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "gpuCount":
+            suggest = "gpu_count"
+        elif key == "gpuModel":
+            suggest = "gpu_model"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in InstanceFallback. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        InstanceFallback.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        InstanceFallback.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 gpu_count: Optional[_builtins.int] = None,
+                 gpu_model: Optional[_builtins.str] = None,
+                 region: Optional['Region'] = None):
+        """
+        One more place an instance may run (an item of its `fallbacks`); what it leaves out is the first choice's.
+
+        :param _builtins.int gpu_count: 1, 2, 4 or 8 GPUs, up to the model's maximum.
+        :param _builtins.str gpu_model: The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+        :param 'Region' region: The region, e.g. "FINLAND-2".
+        """
+        if gpu_count is not None:
+            pulumi.set(__self__, "gpu_count", gpu_count)
+        if gpu_model is not None:
+            pulumi.set(__self__, "gpu_model", gpu_model)
+        if region is not None:
+            pulumi.set(__self__, "region", region)
+
+    @_builtins.property
+    @pulumi.getter(name="gpuCount")
+    def gpu_count(self) -> Optional[_builtins.int]:
+        """
+        1, 2, 4 or 8 GPUs, up to the model's maximum.
+        """
+        return pulumi.get(self, "gpu_count")
+
+    @_builtins.property
+    @pulumi.getter(name="gpuModel")
+    def gpu_model(self) -> Optional[_builtins.str]:
+        """
+        The GPU model, e.g. "H100-PCIe-NVLink-80GB".
+        """
+        return pulumi.get(self, "gpu_model")
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> Optional['Region']:
+        """
+        The region, e.g. "FINLAND-2".
         """
         return pulumi.get(self, "region")
 

@@ -32,7 +32,7 @@ class SnapshotArgs:
 
         :param pulumi.Input[_builtins.str] instance_id: The ACTIVE legacy-tier (CANADA-1) instance to snapshot. Changing it replaces the snapshot.
         :param pulumi.Input[_builtins.str] description: Free text. Default "". Changing it replaces the snapshot.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `nightly-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the snapshot.
         :param pulumi.Input['TimeoutsArgs'] timeouts: Deadlines; `create` defaults to "60m".
         """
@@ -76,7 +76,7 @@ class SnapshotArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -129,7 +129,7 @@ class Snapshot(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] description: Free text. Default "". Changing it replaces the snapshot.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] instance_id: The ACTIVE legacy-tier (CANADA-1) instance to snapshot. Changing it replaces the snapshot.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `nightly-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the snapshot.
         :param pulumi.Input[Union['TimeoutsArgs', 'TimeoutsArgsDict', 'outputs.Timeouts']] timeouts: Deadlines; `create` defaults to "60m".
@@ -250,7 +250,7 @@ class Snapshot(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing snapshot to adopt instead of creating one (e.g. "BRK-000123S"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 

@@ -28,7 +28,7 @@ class SshKeyArgs:
         """
         The set of arguments for constructing a SshKey resource.
 
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `deployer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the SSH key.
         :param pulumi.Input[_builtins.str] public_key: An OpenSSH public key to import, on one line (e.g. the contents of ~/.ssh/id_ed25519.pub; a final newline is trimmed). Omitted: Barrack generates an RSA key pair and the private key is the secret output `privateKey`. A different key replaces the resource; a changed comment alone does not. Changing it replaces the SSH key.
         :param pulumi.Input['TimeoutsArgs'] timeouts: Deadlines, e.g. `{ create: "5m" }`.
@@ -46,7 +46,7 @@ class SshKeyArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -111,7 +111,7 @@ class SshKey(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `deployer-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the SSH key.
         :param pulumi.Input[_builtins.str] public_key: An OpenSSH public key to import, on one line (e.g. the contents of ~/.ssh/id_ed25519.pub; a final newline is trimmed). Omitted: Barrack generates an RSA key pair and the private key is the secret output `privateKey`. A different key replaces the resource; a changed comment alone does not. Changing it replaces the SSH key.
         :param pulumi.Input[Union['TimeoutsArgs', 'TimeoutsArgsDict', 'outputs.Timeouts']] timeouts: Deadlines, e.g. `{ create: "5m" }`.
@@ -237,7 +237,7 @@ class SshKey(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing SSH key to adopt instead of creating one (e.g. "BRK-000123K"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 

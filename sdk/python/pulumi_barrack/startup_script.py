@@ -31,7 +31,7 @@ class StartupScriptArgs:
 
         :param pulumi.Input[_builtins.str] content: The script (bash or cloud-init text), at most 16 KB of UTF-8. Changes in place.
         :param pulumi.Input[_builtins.str] description: Free text, at most 255 characters. Default "". Changes in place.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `boot-1a2b3c4`) that stays the same for the life of the resource. Changes in place.
         :param pulumi.Input['TimeoutsArgs'] timeouts: Deadlines, e.g. `{ update: "5m" }`.
         """
@@ -75,7 +75,7 @@ class StartupScriptArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -129,7 +129,7 @@ class StartupScript(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] content: The script (bash or cloud-init text), at most 16 KB of UTF-8. Changes in place.
         :param pulumi.Input[_builtins.str] description: Free text, at most 255 characters. Default "". Changes in place.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the account. Omitted: the resource name plus a suffix (e.g. `boot-1a2b3c4`) that stays the same for the life of the resource. Changes in place.
         :param pulumi.Input[Union['TimeoutsArgs', 'TimeoutsArgsDict', 'outputs.Timeouts']] timeouts: Deadlines, e.g. `{ update: "5m" }`.
         """
@@ -253,7 +253,7 @@ class StartupScript(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing startup script to adopt instead of creating one (e.g. "BRK-000123C"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 

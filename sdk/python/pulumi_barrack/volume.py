@@ -40,7 +40,7 @@ class VolumeArgs:
         :param pulumi.Input[_builtins.bool] bootable: A bootable volume (legacy tier only, with an Ubuntu `imageId`) that an instance can boot from. Default false. Changing it replaces the volume.
         :param pulumi.Input[_builtins.str] clone_from: Id of a volume to clone (advanced tier): the new volume starts with its contents and size. Changing it replaces the volume.
         :param pulumi.Input[_builtins.str] image_id: The OS image of a bootable volume (see getOsImages()). Changing it replaces the volume.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the region. Omitted: the resource name plus a suffix (e.g. `data-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the volume.
         :param pulumi.Input['TimeoutsArgs'] timeouts: Deadlines, e.g. `{ create: "30m" }`.
         """
@@ -138,7 +138,7 @@ class VolumeArgs:
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 
@@ -197,7 +197,7 @@ class Volume(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] bootable: A bootable volume (legacy tier only, with an Ubuntu `imageId`) that an instance can boot from. Default false. Changing it replaces the volume.
         :param pulumi.Input[_builtins.str] clone_from: Id of a volume to clone (advanced tier): the new volume starts with its contents and size. Changing it replaces the volume.
         :param pulumi.Input[_builtins.str] image_id: The OS image of a bootable volume (see getOsImages()). Changing it replaces the volume.
-        :param pulumi.Input[_builtins.str] import_id: Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+        :param pulumi.Input[_builtins.str] import_id: Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
         :param pulumi.Input[_builtins.str] name: The Barrack name, unique within the region. Omitted: the resource name plus a suffix (e.g. `data-1a2b3c4`) that stays the same for the life of the resource. Changing it replaces the volume.
         :param pulumi.Input['Region'] region: The region, e.g. "FINLAND-1". Changing it replaces the volume.
         :param pulumi.Input[_builtins.int] size_gb: Size in GB, a whole number within the type's range (see getVolumeTypes()). Grows in place (advanced tier only); never shrinks. Changes in place.
@@ -380,7 +380,7 @@ class Volume(pulumi.CustomResource):
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see the README, "Bringing an existing account under Pulumi".
+        Id of an existing volume to adopt instead of creating one (e.g. "BRK-000123V"); see docs/importing.md.
         """
         return pulumi.get(self, "import_id")
 

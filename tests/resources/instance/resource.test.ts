@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "../../../provider/resources/instance/resource";
+import { typeCheck } from "../../types/compile";
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];
 pulumi.runtime.setMocks({
@@ -25,5 +26,22 @@ describe("Instance", () => {
     expect(args.type).toBe("pulumi-nodejs:dynamic/barrack:Instance");
     expect(args.inputs).toMatchObject({ region: "CANADA-1", snapshotId: "BRK-000001S", __autoname: `${pulumi.getProject()}/${pulumi.getStack()}/restored` });
     expect(args.inputs).not.toHaveProperty("name");
+  });
+
+  it("has a connection output that @pulumi/command's remote.Command takes as it is (type level)", () => {
+    // remote.ConnectionArgs of @pulumi/command 1.2.1 (types/input.d.ts), which is no dependency here.
+    const program = `
+      import type * as pulumi from "@pulumi/pulumi";
+      import type { Instance } from "../../../provider";
+      interface ConnectionArgs {
+        agentSocketPath?: pulumi.Input<string>; dialErrorLimit?: pulumi.Input<number>; host: pulumi.Input<string>; hostKey?: pulumi.Input<string>;
+        password?: pulumi.Input<string>; perDialTimeout?: pulumi.Input<number>; port?: pulumi.Input<number>; privateKey?: pulumi.Input<string>;
+        privateKeyPassword?: pulumi.Input<string>; proxy?: pulumi.Input<object>; user?: pulumi.Input<string>;
+      }
+      declare const remote: { Command: new (name: string, args: { connection: pulumi.Input<ConnectionArgs>; create?: pulumi.Input<string> }) => object };
+      declare const trainer: Instance;
+      export const setup = new remote.Command("setup", { connection: trainer.connection, create: "nvidia-smi" });
+    `;
+    expect(typeCheck([], { "tests/resources/instance/connection.check.ts": program })).toEqual([]);
   });
 });

@@ -45,6 +45,16 @@ export const Ethertype = {
  */
 export type Ethertype = (typeof Ethertype)[keyof typeof Ethertype];
 
+export const FallbackOrder = {
+    Listed: "listed",
+    Cheapest: "cheapest",
+} as const;
+
+/**
+ * The order an instance's choices are tried in: as listed, or the cheapest first.
+ */
+export type FallbackOrder = (typeof FallbackOrder)[keyof typeof FallbackOrder];
+
 export const PowerState = {
     Running: "running",
     Stopped: "stopped",
