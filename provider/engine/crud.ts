@@ -2,14 +2,14 @@
  * The CRUD plumbing every Barrack resource shares, so that each resource module only states what is
  * particular to it (its args schema, its API calls, its readiness rule and its outputs).
  *
- * It implements the dynamic-provider contract the way the engine needs it:
- * - `check` validates with zod at preview, one failure per property, before any API call, tolerating
- *   values that are unknown during preview, never echoing a secret or a huge value; it picks the name of
- *   an autonamed resource (naming.ts) and fills what an adopted object (`importId`) already has;
+ * It implements the provider contract the way the engine needs it, for both front ends (dynamic and plugin):
+ * - `check` (./check.ts) validates with zod at preview, one failure per property, before any API call,
+ *   tolerating values that are unknown during preview, never echoing a secret or a huge value; it picks
+ *   the name of an autonamed resource (naming.ts) and fills what an adopted object (`importId`) already has;
  * - `diff` compares real inputs only (never the provider code), lists replace-only changes in
  *   `replaces`, and asks for delete-before-replace when an explicit unique name stays the same;
- * - `create` waits until ready within a deadline that is a resource input (customTimeouts never reach a
- *   dynamic provider). It converges under faults: a create whose answer was lost is looked up by its
+ * - `create` waits until ready within a deadline (the engine's customTimeouts under the plugin, else the
+ *   `timeouts` input, else the type's default). It converges under faults: a create whose answer was lost is looked up by its
  *   unique name and sent again only when nothing was made; a name conflict with an object that only
  *   this resource can have made (an interrupted run) adopts it (adopt.ts). A resource that exists but
  *   failed to become ready is reported as a partial create, so it is recorded in state and never leaks;
@@ -20,13 +20,13 @@
 import { z } from "zod";
 import type { BarrackClient } from "../client";
 import { BarrackConflictError, BarrackError, BarrackNotFoundError } from "../client/errors";
-import { hasCredentials, maxHourlySpend, sharedClient } from "../config";
+import { sharedClient } from "../config";
 import { NAME_RULES } from "../platform";
 import { conflictMessage, describeMismatches, mismatchesOf, refuseAdoption, type OwnershipFacts } from "./adopt";
-import { AUTONAME_KEY, autoname, looksAutonamed, parseSeed } from "./naming";
-import { defaultsFor, failureFor, knownFieldsWithDefaults, pick, showValue, stripUnknown } from "./inputs";
-import { UNKNOWN, compact, isUnknown, parseDuration, sameValue, toPlain, unknownPaths } from "./values";
-import { recordPlanCost } from "../deployment/spend";
+import { AUTONAME_KEY, looksAutonamed } from "./naming";
+import { defineCheck } from "./check";
+import { defaultsFor } from "./inputs";
+import { compact, isUnknown, parseDuration, sameValue } from "./values";
 import { WaitTimeout, poll, sleep } from "./wait";
 
 export { WaitTimeout } from "./wait";
@@ -47,9 +47,8 @@ export {
   type Timeouts,
 } from "./definition";
 import {
+  PROVIDER_KEY,
   PartialCreateError,
-  type CheckFailure,
-  type NameProposal,
   type OldsKind,
   type OperationContext,
   type OperationOptions,
@@ -58,14 +57,6 @@ import {
   type Timeouts,
 } from "./definition";
 
-const PROVIDER_KEY = "__provider";
-/** Keys the engine or the program side add that are not inputs of the schema. */
-const HIDDEN_KEYS = [PROVIDER_KEY, AUTONAME_KEY];
-/**
- * The name each autonamed resource holds in this deployment (type + seed → name), from the checks that
- * had old inputs: one provider process serves every resource of a deployment.
- */
-const heldNames = new Map<string, string>();
 /** Create requests per resource at most, when answers keep getting lost (each is looked up first). */
 const MAX_CREATE_ATTEMPTS = 5;
 /** Clock difference allowed between this machine (state times) and the API (creation times). */
@@ -238,148 +229,10 @@ export function defineProvider<S extends z.ZodObject, Api, Outs extends object>(
     return def.update(ctx, def.idOf(api), found as unknown as Outs, args, changed);
   }
 
-  /**
-   * Chooses the name of an autonamed resource: kept for its life, the next one in its chain when it is
-   * replaced. For a replacement the engine checks the inputs twice: once with the old inputs (which
-   * records the name the resource holds) and again with none, to get values for the new object; the
-   * second must give the next name too, not the first one again (which the old object still holds).
-   */
-  function resolveName(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined, seed: string, proposed?: string): unknown {
-    if (nameShape === undefined || def.nameKey === undefined) return undefined;
-    const oldName = previous?.[def.nameKey];
-    if (typeof oldName !== "string") {
-      if (proposed !== undefined) return proposed;
-      const held = heldNames.get(`${def.type}\u0000${seed}`);
-      return held === undefined ? autoname(seed, nameShape) : autoname(seed, nameShape, held);
-    }
-    heldNames.set(`${def.type}\u0000${seed}`, oldName);
-    const replacing = changedKeys(previous!, raw, replaceKeys.filter((k) => k !== def.nameKey), "inputs");
-    if (replacing.length === 0) return oldName;
-    // A replace-only input still unknown (preview): whether the name changes is unknown too.
-    if (replacing.some((k) => isUnknown(raw[k]))) return UNKNOWN;
-    return proposed ?? autoname(seed, nameShape, oldName);
-  }
-
-  /**
-   * Fills inputs left out with what the adopted object (or, once adopted, its stored inputs) has, so they
-   * read as no change. Returns the object when it was read (first adoption, with credentials).
-   */
-  async function fillFromAdopted(raw: Record<string, unknown>, previous: Record<string, unknown> | undefined): Promise<{ api?: Api; failures: CheckFailure[] }> {
-    const importId = raw.importId ?? previous?.importId;
-    if (typeof importId !== "string" || importId === "" || isUnknown(importId)) return { failures: [] };
-    if (previous !== undefined) {
-      // Already adopted: keep what adoption filled in; a replacement is a new object (no importId).
-      raw.importId = importId;
-      for (const k of inputKeys) if (raw[k] === undefined && previous[k] !== undefined) raw[k] = previous[k];
-      if (changedKeys(previous, raw, replaceKeys, "inputs").length > 0) delete raw.importId;
-      return { failures: [] };
-    }
-    if (!hasCredentials()) return { failures: [] };
-    let api: Api;
-    try {
-      api = await readImported(sharedClient(), importId);
-    } catch (error) {
-      return { failures: [{ property: "importId", reason: error instanceof Error ? error.message : String(error) }] };
-    }
-    const found = asInputs(raw, api);
-    for (const k of inputKeys) if (raw[k] === undefined && found[k] !== undefined) raw[k] = found[k];
-    return { api, failures: [] };
-  }
-
-  /** The known inputs, when no unknown one is among those the preview notes read (`previewNoteInputs`). */
-  function knownForNotes(raw: Record<string, unknown>, unknown: string[]): Args | undefined {
-    const read: readonly string[] | undefined = def.previewNoteInputs;
-    if (read === undefined || unknown.some((path) => read.includes(path.split(".")[0]))) return undefined;
-    return knownFieldsWithDefaults(def.schema, raw, unknown) as Args;
-  }
-
-  /** At preview of an adoption: each replace-only input that differs fails; in-place differences are announced. */
-  function adoptionPreview(args: Args, api: Api): CheckFailure[] {
-    const id = def.idOf(api);
-    const mismatches = mismatchesWith(args, api, false);
-    if (mismatches.length > 0) {
-      return mismatches.map((m) => ({ property: m.property, reason: `${importMismatchMessage(id, [m])}` }));
-    }
-    const found = plainOutputs(args, api);
-    const inPlace = (def.updatable as readonly string[]).filter((k) => (args as Record<string, unknown>)[k] !== undefined && !sameValue(found[k], (args as Record<string, unknown>)[k]));
-    console.log(`${def.type} "${String(def.nameKey ? args[def.nameKey] : id)}": adopting ${id} (importId) without creating anything` +
-      (inPlace.length > 0 ? `; changes in place: ${inPlace.map((k) => `${k} ${showValue(found[k])} → ${showValue((args as Record<string, unknown>)[k])}`).join(", ")}` : ""));
-    return [];
-  }
+  const check = defineCheck(def, { inputKeys, replaceKeys, nameShape, inputsOnly, argsFromState, asInputs, plainOutputs, changedKeys, mismatchesWith, readImported, importMismatchMessage });
 
   return {
-    async check(olds, news, naming?: NameProposal) {
-      const raw = Object.fromEntries(Object.entries(news).filter(([k, v]) => !HIDDEN_KEYS.includes(k) && v !== undefined && v !== null));
-      const previous = Object.keys(olds).length > 0 ? inputsOnly(olds) : undefined;
-      const adoption = await fillFromAdopted(raw, previous);
-      if (adoption.failures.length > 0) return { failures: adoption.failures };
-      // Autonaming: only when `name` was omitted, and never for an adopted object (it keeps its name).
-      const seed = typeof news[AUTONAME_KEY] === "string" && raw.importId === undefined ? (news[AUTONAME_KEY] as string) : undefined;
-      if (seed !== undefined && def.nameKey !== undefined && raw[def.nameKey] === undefined) {
-        if (naming?.mode === "disable") {
-          return { failures: [{ property: def.nameKey, reason: "must be set: this stack's pulumi:autonaming setting disables autonaming" }] };
-        }
-        raw[def.nameKey] = naming?.mode === "enforce" ? naming.name : resolveName(raw, previous, seed, naming?.name);
-      }
-      const unknown = unknownPaths(raw);
-      const isUnder = (path: string) => unknown.some((u) => path === u || path.startsWith(`${u}.`) || u.startsWith(`${path}.`));
-      // Unknown values (preview) are removed before parsing; the issues they cause are not failures.
-      const known = stripUnknown(raw) as Record<string, unknown>;
-      const parsed = def.schema.safeParse(known);
-      const failures: CheckFailure[] = [];
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const path = issue.path.map(String).join(".");
-          if (unknown.length > 0 && isUnder(path)) continue;
-          failures.push(failureFor(known, issue.path, issue.message));
-        }
-      }
-      const previousArgs = previous !== undefined ? (argsFromState(previous) as Partial<Args>) : undefined;
-      if (parsed.success && unknown.length === 0 && def.validate) {
-        const lookup = () => (hasCredentials() ? sharedClient() : undefined);
-        for (const failure of await def.validate(parsed.data, previousArgs, lookup)) failures.push(failureFor(known, failure.property.split("."), failure.reason));
-      }
-      if (parsed.success && adoption.api !== undefined) failures.push(...adoptionPreview(parsed.data, adoption.api));
-      if (failures.length > 0) return { failures };
-      const hidden = seed !== undefined && def.nameKey !== undefined && raw[def.nameKey] !== undefined ? { [AUTONAME_KEY]: seed } : {};
-      // Keep unknowns as sent (the engine resolves them later); apply defaults to the rest. With issues
-      // only from unknowns, fields without unknowns still get their defaults (nested ones too), so diff
-      // does not read an omitted default as a change.
-      const inputs = parsed.success
-        ? { ...(toPlain(parsed.data) as Record<string, unknown>), ...pick(raw, unknown) }
-        : { ...knownFieldsWithDefaults(def.schema, raw, unknown), ...pick(raw, unknown) };
-      if (hasCredentials()) {
-        // What the plan costs per hour (what is still unknown, e.g. an SSH key id, costs nothing).
-        const label = parseSeed(seed)?.resource ?? String(def.nameKey ? inputs[def.nameKey] : def.type);
-        let limit: number | undefined;
-        try {
-          limit = maxHourlySpend();
-        } catch (error) {
-          return { failures: [{ property: "", reason: (error as Error).message }] };
-        }
-        // An adopted object already bills: it costs only what its in-place changes add.
-        const before = adoption.api !== undefined ? asInputs(inputs, adoption.api) : previousArgs;
-        const basis = (await def.costBasis?.(inputs, before, sharedClient()).catch(() => undefined)) ?? { before, after: inputs };
-        const spend = await recordPlanCost({ type: def.type, label, ...basis }, sharedClient(), { maxHourlySpend: limit });
-        if (spend.failures.length > 0) return { failures: spend.failures };
-      }
-      const noteArgs = parsed.success && unknown.length === 0 ? parsed.data : knownForNotes(raw, unknown);
-      if (noteArgs !== undefined && hasCredentials()) {
-        const notes = [
-          ["warning: ", def.warnings],
-          ["", def.previewInfo],
-        ] as const;
-        for (const [prefix, hook] of notes) {
-          try {
-            const before = adoption.api !== undefined ? (asInputs(inputs, adoption.api) as Partial<Args>) : previousArgs;
-            for (const line of (await hook?.call(def, noteArgs, before, sharedClient())) ?? []) console.log(`${prefix}${line}`);
-          } catch {
-            // Preview notes are best-effort: never block a plan on them.
-          }
-        }
-      }
-      return { inputs: { ...inputs, ...hidden } };
-    },
+    check,
 
     async diff(_id, olds, news) {
       // Defaults on both sides: state written before an input existed, or news that skipped check.

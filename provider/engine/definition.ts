@@ -27,6 +27,9 @@ export interface OperationContext {
 
 export type Readiness = "ready" | "pending" | "failed";
 
+/** Where a dynamic resource's state keeps its serialized provider (the shim's text). */
+export const PROVIDER_KEY = "__provider";
+
 /** What old values handed to `comparable` stand for (see there). */
 export type OldsKind = "object" | "inputs";
 
