@@ -19,7 +19,7 @@
  */
 import * as path from "path";
 import type { OperationResult, TestStack } from "./harness";
-import { itTypeChecksTheExample, mutations, replaceKeys, useE2eEmulator } from "./support";
+import { itTypeChecksTheExample, mutations, replaceKeys, restockDuring, useE2eEmulator } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -149,20 +149,7 @@ describe("e2e: Instance fallbacks", () => {
     expect(messages(preview)).toContainEqual(expect.stringMatching(/^warning: Instance "trainer-[0-9a-f]{7}": none of its 3 choices is in stock: .*The create will wait up to 2m \(waitForStock\) for the first of them\.$/));
     const perCheck = emu.counters()["GET gpu-stocks/"] ?? 0;
     emu.resetCounters();
-    let lookups = 0;
-    const watcher = setInterval(() => {
-      lookups = emu.counters()["GET gpu-stocks/"] ?? 0;
-      if (lookups >= 2 * perCheck + 2) {
-        clearInterval(watcher);
-        emu.setGpuStock("CANADA-1", H100_PCIE, 8);
-      }
-    }, 50);
-    let up: OperationResult;
-    try {
-      up = await stack.up();
-    } finally {
-      clearInterval(watcher);
-    }
+    const { result: up } = await restockDuring(emu, 2 * perCheck + 2, () => emu.setGpuStock("CANADA-1", H100_PCIE, 8), () => stack.up());
     expect(up.opFor("trainer")).toBe("create");
     expect(up.outputs).toMatchObject({ region: "CANADA-1", gpuModel: H100_PCIE, gpuCount: 2 });
     expect(messages(up)).toEqual(expect.arrayContaining([

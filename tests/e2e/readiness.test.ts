@@ -16,7 +16,7 @@
 import * as net from "node:net";
 import * as path from "path";
 import type { OperationResult, TestStack } from "./harness";
-import { mutations, useE2eEmulator } from "./support";
+import { mutations, restockDuring, useE2eEmulator } from "./support";
 
 jest.setTimeout(240_000);
 
@@ -111,20 +111,7 @@ describe("e2e: Instance waitFor.ssh and waitForStock", () => {
     await stack.setConfig("waitForStock", "2m");
     emu.resetCounters();
     // Give the stock back once the create has looked it up a few times (check's warning is one lookup).
-    let lookups = 0;
-    const watcher = setInterval(() => {
-      lookups = emu.counters()["GET gpu-stocks/"] ?? 0;
-      if (lookups >= 4) {
-        clearInterval(watcher);
-        void setStock(8);
-      }
-    }, 50);
-    let result: OperationResult;
-    try {
-      result = await stack.up();
-    } finally {
-      clearInterval(watcher);
-    }
+    const { result, lookups } = await restockDuring(emu, 4, () => setStock(8), () => stack.up());
     expect(lookups).toBeGreaterThanOrEqual(4);
     expect(result.opsFor("ready-node")).toEqual(["create"]);
     const progress = lines(result);

@@ -140,3 +140,28 @@ export function itTypeChecksTheExample(programDir: string): void {
     expect(problems).toEqual([]);
   });
 }
+
+/**
+ * Runs `operation` and, once the emulator has served `lookups` GPU stock lookups during it (the provider
+ * is waiting for stock by then), calls `restock`. Returns the operation's result and the lookups seen.
+ */
+export async function restockDuring<T>(
+  emulator: Pick<RunningEmulator, "counters">,
+  lookups: number,
+  restock: () => unknown,
+  operation: () => Promise<T>,
+): Promise<{ result: T; lookups: number }> {
+  let seen = 0;
+  const watcher = setInterval(() => {
+    seen = emulator.counters()["GET gpu-stocks/"] ?? 0;
+    if (seen >= lookups) {
+      clearInterval(watcher);
+      void restock();
+    }
+  }, 50);
+  try {
+    return { result: await operation(), lookups: seen };
+  } finally {
+    clearInterval(watcher);
+  }
+}

@@ -14,7 +14,7 @@
  */
 import * as path from "path";
 import type { OperationResult, TestStack } from "../harness";
-import { mutations, useE2eEmulator } from "../support";
+import { mutations, restockDuring, useE2eEmulator } from "../support";
 
 jest.setTimeout(300_000);
 
@@ -28,14 +28,7 @@ describe("e2e: waits, bad input and the spend limit under the native plugin (Pyt
   const emu = useE2eEmulator({ sshBanner: { bootDelayMs: BOOT_DELAY_MS } });
   let stack: TestStack;
 
-  async function setStock(gpus: number): Promise<void> {
-    const response = await fetch(new URL("../_emulator/config", emu.url), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${emu.apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ gpuStock: { "FINLAND-1": { "H100-SXM5-80GB": gpus } } }),
-    });
-    expect(response.status).toBe(200);
-  }
+  const setStock = (gpus: number) => emu.setGpuStock("FINLAND-1", "H100-SXM5-80GB", gpus);
 
   beforeAll(async () => {
     stack = await emu.createStack({ programDir: PROGRAM_DIR, plugin: true, env: { BARRACK_POLL_MAX_MS: "100" } });
@@ -56,23 +49,10 @@ describe("e2e: waits, bad input and the spend limit under the native plugin (Pyt
 
   it("2. out of stock with wait_for_stock: waits, then deploys once stock returns", async () => {
     await stack.destroy();
-    await setStock(0);
+    setStock(0);
     await stack.setConfig("waitForStock", "2m");
     emu.resetCounters();
-    let lookups = 0;
-    const watcher = setInterval(() => {
-      lookups = emu.counters()["GET gpu-stocks/"] ?? 0;
-      if (lookups >= 4) {
-        clearInterval(watcher);
-        void setStock(8);
-      }
-    }, 50);
-    let result: OperationResult;
-    try {
-      result = await stack.up();
-    } finally {
-      clearInterval(watcher);
-    }
+    const { result } = await restockDuring(emu, 4, () => setStock(8), () => stack.up());
     expect(result.opsFor("ready-node")).toEqual(["create"]);
     expect(lines(result)).toEqual(expect.arrayContaining([
       expect.stringMatching(/waiting for stock \(\d+s of up to 2m\): 1× H100-SXM5-80GB is out of stock in FINLAND-1/),
@@ -80,7 +60,7 @@ describe("e2e: waits, bad input and the spend limit under the native plugin (Pyt
     ]));
     expect(mutations(emu)["POST vms/"]).toBe(1);
     await stack.removeConfig("waitForStock");
-    await setStock(16);
+    setStock(16);
   });
 
   it("3. 3 GPUs fail the preview naming gpuCount and what is allowed, with no API mutation", async () => {
