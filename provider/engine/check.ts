@@ -140,9 +140,12 @@ export function defineCheck<S extends z.ZodObject, Api, Outs extends object>(def
         failures.push(failureFor(known, issue.path, issue.message));
       }
     }
+    const lookup = () => (hasCredentials() ? sharedClient() : undefined);
+    if (unknown.length > 0 && def.validateUnknown) {
+      for (const failure of await def.validateUnknown(raw, knownForNotes(raw, unknown), lookup)) failures.push(failureFor(known, failure.property.split("."), failure.reason));
+    }
     const previousArgs = previous !== undefined ? (argsFromState(previous) as Partial<Args>) : undefined;
     if (parsed.success && unknown.length === 0 && def.validate) {
-      const lookup = () => (hasCredentials() ? sharedClient() : undefined);
       for (const failure of await def.validate(parsed.data, previousArgs, lookup)) failures.push(failureFor(known, failure.property.split("."), failure.reason));
     }
     if (parsed.success && adoption.api !== undefined) failures.push(...adoptionPreview(parsed.data, adoption.api));

@@ -93,6 +93,13 @@ export interface ResourceDefinition<S extends z.ZodObject, Api, Outs extends obj
    */
   validate?(news: z.output<S>, olds: Partial<z.output<S>> | undefined, lookup: () => BarrackClient | undefined): CheckFailure[] | Promise<CheckFailure[]>;
   /**
+   * The rules that can be checked at preview while some inputs are still unknown (ids of objects made in
+   * the same plan), which `validate` waits for: `raw` holds the inputs as sent (unknown ones as the
+   * UNKNOWN sentinel); `known`, the parsed inputs when none that `previewNoteInputs` names is unknown.
+   * Read-only calls through `lookup`, as in `validate`.
+   */
+  validateUnknown?(raw: Record<string, unknown>, known: Partial<z.output<S>> | undefined, lookup: () => BarrackClient | undefined): CheckFailure[] | Promise<CheckFailure[]>;
+  /**
    * Read-only preview warnings (e.g. GPU stock) about what this plan would do: `previous` holds the old
    * inputs (undefined on create), so warn only about what changes. Lookup failures are ignored.
    */

@@ -5,7 +5,7 @@ import type { BarrackClient } from "../../client";
 import { GPU_COUNTS, GPU_MODELS, SCRIPT_MAX_BYTES, TIER_CAPABILITIES, capabilitiesOf, regionsWhere, tierOf } from "../../platform";
 import { CheckFailure, importIdSchema, timeoutsSchema } from "../../engine/crud";
 import { RuleArgs, nameSchema, regionSchema, ruleArgsSchema, ruleFromWire, ruleKey } from "../../engine/schema";
-import { hourlyCost, parseDuration, sameValue } from "../../engine/values";
+import { hourlyCost, isUnknown, parseDuration, sameValue } from "../../engine/values";
 import { FALLBACK_ORDERS } from "./keys";
 import { PlacementKey, acceptedPlacement, choiceInput, choicesOf, describeChoice, everyChoiceKept, samePlacement } from "./choices";
 
@@ -286,6 +286,12 @@ export async function validateChoices(news: InstanceArgs, lookup: () => BarrackC
   if (choices === undefined) return validateGpu(news, lookup);
   const failures: CheckFailure[] = [];
   for (const choice of choices) {
+    const earlier = choices.find((c) => c.position < choice.position && samePlacement(c, choice));
+    if (earlier !== undefined) {
+      failures.push({ property: `fallbacks.${choice.position - 1}`, reason: `repeats ${earlier.position === 0 ? "the primary choice" : `fallbacks.${earlier.position - 1}`} (${describeChoice(choice)}); each choice must be distinct` });
+    }
+  }
+  for (const choice of choices) {
     for (const failure of await validateGpu({ ...choice, region: choice.region as Region }, lookup)) {
       failures.push({ property: choiceInput(news, choice.position, failure.property as PlacementKey), reason: failure.reason });
     }
@@ -339,14 +345,6 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
     }
   }
 
-  const choices = choicesOf(news) ?? [];
-  for (const choice of choices) {
-    const earlier = choices.find((c) => c.position < choice.position && samePlacement(c, choice));
-    if (earlier !== undefined) {
-      failures.push({ property: `fallbacks.${choice.position - 1}`, reason: `repeats ${earlier.position === 0 ? "the primary choice" : `fallbacks.${earlier.position - 1}`} (${describeChoice(choice)}); each choice must be distinct` });
-    }
-  }
-
   const duplicateVolume = news.volumeIds.find((id, i) => news.volumeIds.indexOf(id) !== i);
   if (duplicateVolume !== undefined) failures.push({ property: "volumeIds", reason: `lists ${duplicateVolume} twice` });
   const ruleKeys = news.securityRules.map((rule: RuleArgs) => ruleKey(rule));
@@ -363,6 +361,22 @@ export function validateInstance(news: InstanceArgs, olds: Partial<InstanceArgs>
     }
   }
   return failures;
+}
+
+/**
+ * Volumes and a boot volume tie an instance to their one region, whatever their ids: with any of them,
+ * choices in other regions than the first choice's cannot all be right. Checked at preview while the ids
+ * are still unknown (volumes made in the same plan), which validateRegionalTies cannot look up.
+ */
+export function validateTiedRegion(raw: Record<string, unknown>): CheckFailure[] {
+  const tie = Array.isArray(raw.volumeIds) && raw.volumeIds.length > 0 ? "volumes (volumeIds)" : raw.bootVolumeId !== undefined ? "a boot volume (bootVolumeId)" : undefined;
+  const primary = raw.region;
+  if (tie === undefined || typeof primary !== "string" || isUnknown(primary) || !Array.isArray(raw.fallbacks)) return [];
+  return raw.fallbacks.flatMap((choice: unknown, i) => {
+    const region = (choice as { region?: unknown } | null)?.region;
+    if (typeof region !== "string" || isUnknown(region) || region === primary) return [];
+    return [{ property: `fallbacks.${i}.region`, reason: `an instance with ${tie} runs in its volumes' region only, so it cannot have choices in both ${primary} and ${region}: keep every choice in ${primary}` }];
+  });
 }
 
 /** An object the instance must share a region with, the regions that allows, and why. */

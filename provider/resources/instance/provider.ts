@@ -24,6 +24,7 @@ import {
   validateChoices,
   validateInstance,
   validateRegionalTies,
+  validateTiedRegion,
 } from "./args";
 import { acceptedPlacement, choicesOf, describeProblems, describeTaken, orderedChoices } from "./choices";
 import { PLACEMENT_NOTE_INPUTS, placementCostBasis, placementInfo, placementWarnings } from "./preview";
@@ -44,6 +45,11 @@ export const instanceProvider: ProviderImpl = defineProvider<typeof instanceArgs
     const failures = [...validateInstance(news, olds), ...(await validateChoices(news, lookup))];
     // What the regions hold is looked up only for inputs that are otherwise right.
     return failures.length > 0 ? failures : validateRegionalTies(news, lookup);
+  },
+  // While an SSH key or volume made in the same plan has no id yet (preview): the choices themselves, and
+  // the one region of the volumes, which rules out choices elsewhere whatever their ids.
+  async validateUnknown(raw, known, lookup) {
+    return [...validateTiedRegion(raw), ...(known !== undefined ? await validateChoices(known as InstanceArgs, lookup) : [])];
   },
   // An instance runs on one of its choices (the outputs say which; the inputs name the primary): while
   // that is still a choice, it is where the inputs want it.

@@ -87,6 +87,19 @@ describe("check", () => {
     expect(await checked({ ...base, fallbacks: [{ region: UNKNOWN }] })).toMatchObject({ fallbacks: [{ region: UNKNOWN }] });
   });
 
+  it("refuses choices in other regions than the first's while the volume ids are unknown (volumes made in the same plan)", async () => {
+    const { failures } = await instanceProvider.check({}, { ...base, volumeIds: [UNKNOWN], fallbacks: [{ region: "FINLAND-2" }, { gpuCount: 4 }] });
+    expect(failures).toEqual([{ property: "fallbacks.0.region", reason: expect.stringMatching(/^an instance with volumes \(volumeIds\) runs in its volumes' region only, so it cannot have choices in both FINLAND-1 and FINLAND-2: keep every choice in FINLAND-1/) }]);
+    // The choices themselves are checked too while an SSH key made in the same plan has no id yet.
+    expect(named((await instanceProvider.check({}, { ...base, sshKeyIds: [UNKNOWN], fallbacks: [{ gpuCount: 2 }, { gpuModel: "H200-NEW" }] })).failures)).toEqual([
+      { property: "fallbacks.0", reason: expect.stringMatching(/^repeats the primary choice \(2× H100-SXM5-80GB in FINLAND-1\)/) },
+      { property: "fallbacks.1.gpuModel", reason: expect.stringMatching(/unknown GPU model "H200-NEW"/) },
+    ]);
+    // Without volumes, or with every choice in the first's region, the unknown ids are no reason to refuse.
+    expect((await instanceProvider.check({}, { ...base, sshKeyIds: [UNKNOWN], fallbacks: [{ region: "FINLAND-2" }] })).failures).toBeUndefined();
+    expect((await instanceProvider.check({}, { ...base, volumeIds: [UNKNOWN], fallbacks: [{ gpuCount: 4 }] })).failures).toBeUndefined();
+  });
+
   it("refuses a choice outside the region of a volume, the boot image or the OS image, naming both", async () => {
     const { volume } = await handle.client.call("createVolume", { body: { name: "data", region: "FINLAND-1", size_gb: 500, volume_type: "NVMe" } });
     const args = await trainer({ osImageId: "ubuntu-24.04-cuda-12.8", volumeIds: [volume.volume_id] });
