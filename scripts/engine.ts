@@ -4,7 +4,7 @@
  * this repository, stacks on a file backend of their own, and the offline environment the CLI needs (no
  * update check, no plugin downloads). For the native plugin: its archive (`npm run build:plugin`),
  * installed into a PULUMI_HOME as a user does, and Python projects run with a virtualenv holding PyPI's
- * `pulumi` and this checkout's `sdk/python` (as tests/e2e/harness/plugin.ts makes it, sharing its stamp).
+ * `pulumi` and this checkout's `sdk/python` (the e2e harness uses the same).
  */
 import { execFile, spawnSync } from "child_process";
 import { createHash } from "crypto";
@@ -12,7 +12,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The repository: the nearest directory up from here with a package.json (scripts/ in the sources, dist/scripts/ built). */
+export const REPO_ROOT = ((): string => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 /** The Pulumi CLI's directory: $PULUMI_BARRACK_BIN_DIR, else what scripts/ensure-pulumi.sh finds or builds. */
 export function pulumiBinDir(): string {
@@ -68,8 +73,8 @@ let venv: string | undefined;
 
 /**
  * A virtualenv with PyPI's `pulumi` (scripts/ensure-python.sh) and this checkout's `sdk/python`
- * (`pulumi_barrack`), reinstalled when the SDK's files changed: the same venv, stamp and lock as the e2e
- * harness's (tests/e2e/harness/plugin.ts).
+ * (`pulumi_barrack`), reinstalled when the SDK's files changed; jest workers and scripts take turns (flock).
+ * The e2e harness uses it too (tests/e2e/harness/plugin.ts).
  */
 export function pythonVenv(): string {
   if (venv !== undefined) return venv;
@@ -90,8 +95,8 @@ export function pythonVenv(): string {
   return dir;
 }
 
-/** A hash of every file's path and content under `dir` (as the e2e harness computes the SDK's stamp). */
-function treeHash(dir: string): string {
+/** A hash of every file's path and content under `dir` (build output and byte code left out). */
+export function treeHash(dir: string): string {
   const hash = createHash("sha256");
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
