@@ -5,12 +5,10 @@
  * when the user destroys instead of finishing: the object the killed create made (never in state) goes too.
  * Under the real engine against the emulator (time slowed so that creates are in flight when killed).
  */
-import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import type { Inventory } from "./support";
 import { type OperationResult, type TestStack, pulumiBinDir } from "./harness";
-import { NO_OBJECTS, objectCounts, objects, runBarrackCliInStack, useE2eEmulator } from "./support";
+import { NO_OBJECTS, upKilledWhen as killedUp, objectCounts, objects, runBarrackCliInStack, useE2eEmulator } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -20,39 +18,9 @@ const emu = useE2eEmulator({ timeScale: 0.05 });
 
 const ALL = { instances: 1, volumes: 1, firewalls: 1, snapshots: 0, images: 0, sshKeys: 1, scripts: 1 };
 
-/** Runs `pulumi up` as a user's pipeline would, and kills it (and its children) with SIGKILL once `when` holds. */
+/** `pulumi up` killed with SIGKILL once `when` holds; what the account held then (counts per kind). */
 async function upKilledWhen(stack: TestStack, when: (inv: Inventory) => boolean): Promise<string> {
-  const child = spawn(path.join(pulumiBinDir(), "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.stackName], {
-    cwd: stack.workDir,
-    env: { ...process.env, ...stack.env },
-    detached: true,
-    stdio: "ignore",
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  const started = Date.now();
-  let seen = "";
-  while (Date.now() - started < 120_000) {
-    const inv = emu.inventory();
-    seen = JSON.stringify(objectCounts(inv));
-    if (when(inv)) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  process.kill(-child.pid!, "SIGKILL");
-  await exited;
-  killStackProcesses(stack); // the engine starts plugins in groups of their own: a killed job takes them too
-  return seen;
-}
-
-/** SIGKILLs every process left of the stack's run (found by the PULUMI_HOME only that stack has). */
-function killStackProcesses(stack: TestStack): void {
-  const marker = `PULUMI_HOME=${stack.env.PULUMI_HOME}\0`;
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // Gone already, or not ours to read.
-    }
-  }
+  return JSON.stringify(objectCounts(await killedUp(emu, stack, pulumiBinDir(), when)));
 }
 
 describe.each([
